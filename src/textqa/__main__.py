@@ -1,0 +1,5 @@
+"""``python -m textqa`` runs the command line."""
+
+from textqa.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,63 @@
+"""The command line: ``textqa COMMAND ...`` (also ``python -m textqa``).
+
+Only this layer prints, writes files and chooses exit codes: 0 no findings, 1 findings,
+2 usage or input error (one line ``textqa: error: ...`` on stderr, never a traceback).
+Each command lives in :mod:`textqa.commands` as a module with ``add_parser`` and ``run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from textqa._version import __version__
+from textqa.errors import TextQAError
+
+__all__ = ["COMMANDS", "build_parser", "main"]
+
+#: command name -> module under textqa.commands
+COMMANDS: dict[str, str] = {
+    "check": "check",
+    "rules": "rules",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"textqa: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="textqa",
+        description="Text quality: near-duplicates, repetition, spelling anomalies, Unicode safety.",
+    )
+    parser.add_argument("--version", action="version", version=f"textqa {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for name, module in COMMANDS.items():
+        mod = importlib.import_module(f"textqa.commands.{module}")
+        p = mod.add_parser(sub, name)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (the library never exits)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return int(args._run(args))
+    except TextQAError as exc:
+        print(f"textqa: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("textqa: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # the reader went away (``textqa check . | head``): not an error worth a traceback
+        sys.stderr.close()
+        return 1

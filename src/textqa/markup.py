@@ -1,0 +1,283 @@
+"""Markup masking: the spans of a text that are not prose.
+
+Prose rules (spelling, repetition) never report inside a masked span; Unicode-safety rules
+still read everything. Masking is by file kind:
+
+* every kind: URLs, e-mail addresses, command-line options, dotted/call identifiers, paths;
+* Markdown: YAML front matter, fenced and indented code blocks, inline code, HTML comments and
+  tags, link targets and reference definitions;
+* reStructuredText: literal blocks (``::``), code-like directives with their content, directive
+  arguments and options, comments, hyperlink targets, inline literals, roles, interpreted text,
+  doctest blocks, field names.
+
+>>> text = "See `x = 1` at https://example.org/a_b."
+>>> [text[s.start:s.end] for s in mask(text, "markdown")]
+['`x = 1`', 'https://example.org/a_b']
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+import regex
+
+from textqa.model import FileKind, Span
+
+__all__ = ["kind_for_path", "line_spans", "mask", "merge_spans"]
+
+_MARKDOWN_EXT = {".md", ".markdown", ".mdown", ".mkd", ".mdx"}
+_RST_EXT = {".rst", ".rest", ".rst.txt"}
+
+
+def kind_for_path(path: str | None) -> FileKind:
+    """The file kind implied by a file name.
+
+    >>> kind_for_path("README.md"), kind_for_path("index.rst"), kind_for_path("notes.txt")
+    ('markdown', 'rst', 'text')
+    """
+    if not path:
+        return "text"
+    ext = os.path.splitext(path)[1].lower()
+    if ext in _MARKDOWN_EXT:
+        return "markdown"
+    if ext in _RST_EXT:
+        return "rst"
+    return "text"
+
+
+def merge_spans(spans: Iterable[tuple[int, int]]) -> tuple[Span, ...]:
+    """Sort and merge overlapping or touching ranges.
+
+    >>> merge_spans([(5, 8), (0, 2), (1, 3), (8, 9)])
+    (Span(start=0, end=3), Span(start=5, end=9))
+    """
+    out: list[list[int]] = []
+    for start, end in sorted(spans):
+        if end <= start:
+            continue
+        if out and start <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return tuple(Span(s, e) for s, e in out)
+
+
+# -- patterns shared by every kind --------------------------------------------------------
+_URL_RE = regex.compile(
+    r"(?:\b(?:https?|ftp|file|mailto|ssh|git)://|\bwww\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}’”]"
+)
+_EMAIL_RE = regex.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_IDENT_RE = regex.compile(
+    r"(?<![^\s(\[,=])--?[A-Za-z][\w-]*(?:=\S*)?"  # command-line options
+    r"|\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?"  # dotted names, os.path.join()
+    r"|\b[A-Za-z_]\w*\(\)"  # call()
+    r"|(?<![\w/])(?:~|\.{1,2})?/[\w.@+-]+(?:/[\w.@+-]*)+"  # /usr/bin/x, ./a/b
+    r"|\b\w*_\w*\b"  # snake_case and _private identifiers
+)
+
+
+def _common(text: str, out: list[tuple[int, int]]) -> None:
+    for rx in (_URL_RE, _EMAIL_RE, _IDENT_RE):
+        out.extend(m.span() for m in rx.finditer(text))
+
+
+_EOL_RE = regex.compile(r"\r\n|\r|\n")
+
+
+def line_spans(text: str) -> list[tuple[int, int, int]]:
+    """``(start, end, next_start)`` of every line; ``\\n``, ``\\r\\n`` and ``\\r`` all end a line.
+
+    >>> line_spans("a\\r\\nb\\rc\\n")
+    [(0, 1, 3), (3, 4, 5), (5, 6, 7), (7, 7, 7)]
+    """
+    out: list[tuple[int, int, int]] = []
+    pos = 0
+    for m in _EOL_RE.finditer(text):
+        out.append((pos, m.start(), m.end()))
+        pos = m.end()
+    out.append((pos, len(text), len(text)))
+    return out
+
+
+def _indent(line: str) -> int:
+    expanded = line.expandtabs(4)
+    return len(expanded) - len(expanded.lstrip())
+
+
+# -- Markdown -----------------------------------------------------------------------------
+_FENCE_RE = regex.compile(r"^ {0,3}(`{3,}|~{3,})")
+_LIST_RE = regex.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
+_MD_INLINE = [
+    regex.compile(r"(?s)<!--.*?(?:-->|\Z)"),
+    regex.compile(r"(?s)(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)"),
+    regex.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"),
+    regex.compile(r"(?<=\])\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)"),
+    regex.compile(r"(?m)^ {0,3}\[[^\]\n]+\]:[ \t]*\S+.*$"),
+    regex.compile(r"(?<=\])\[[^\]\n]*\]"),
+]
+
+
+def _markdown(text: str, lines: list[tuple[int, int, int]], out: list[tuple[int, int]]) -> None:
+    i = 0
+    nlines = len(lines)
+    # YAML front matter
+    if text.startswith("---") and lines and text[lines[0][0] : lines[0][1]].rstrip() == "---":
+        for j in range(1, nlines):
+            if text[lines[j][0] : lines[j][1]].rstrip() in ("---", "..."):
+                out.append((0, lines[j][1]))
+                i = j + 1
+                break
+    prev_blank = True
+    in_list = False
+    while i < nlines:
+        s, e, _ = lines[i]
+        line = text[s:e]
+        m = _FENCE_RE.match(line)
+        if m:
+            fence = m.group(1)
+            j = i + 1
+            while j < nlines:
+                t = text[lines[j][0] : lines[j][1]].strip()
+                if t.startswith(fence[0] * len(fence)) and set(t) <= {fence[0]}:
+                    break
+                j += 1
+            end = lines[min(j, nlines - 1)][1]
+            out.append((s, end))
+            i = j + 1
+            prev_blank = False
+            continue
+        blank = not line.strip()
+        if not blank and prev_blank and _indent(line) >= 4 and not in_list:
+            j = i
+            last = i
+            while j < nlines:
+                t = text[lines[j][0] : lines[j][1]]
+                if t.strip():
+                    if _indent(t) < 4:
+                        break
+                    last = j
+                j += 1
+            out.append((s, lines[last][1]))
+            i = last + 1
+            prev_blank = False
+            continue
+        if not blank and _indent(line) < 4:
+            in_list = bool(_LIST_RE.match(line)) or (in_list and not prev_blank)
+        prev_blank = blank
+        i += 1
+    for rx in _MD_INLINE:
+        out.extend(m.span() for m in rx.finditer(text))
+
+
+# -- reStructuredText ---------------------------------------------------------------------
+_DIRECTIVE_RE = regex.compile(r"^(\s*)\.\.[ \t]+(?:\|[^|]+\|[ \t]+)?([\w:.+-]+)::(.*)$")
+_EXPLICIT_RE = regex.compile(r"^(\s*)\.\.(?:[ \t]|$)")
+_FOOTNOTE_RE = regex.compile(r"^\s*\.\.[ \t]+\[[^\]]+\]")
+_OPTION_LINE_RE = regex.compile(r"^\s*:[^:\s][^:]*:(?:\s|$)")
+_PROSE_DIRECTIVES = frozenset(
+    """note warning tip hint important caution danger attention error admonition seealso
+    versionadded versionchanged deprecated deprecated-removed versionremoved topic sidebar
+    rubric centered hlist glossary impl-detail epigraph highlights pull-quote compound
+    container only tabularcolumns table list-table csv-table footnote citation
+    function method class data attribute exception decorator decoratormethod classmethod
+    staticmethod module currentmodule opcode cmdoption option envvar describe c:function
+    c:macro c:type c:var c:member c:struct c:union c:enum c:enumerator pdbcommand
+    coroutinefunction coroutinemethod abstractmethod awaitablefunction awaitablemethod
+    audit-event availability program monitoring-event object productionlist-prose""".split()
+)
+_RST_INLINE = [
+    regex.compile(r"(?s)``.+?``"),
+    regex.compile(r"(?s)(?<![\w`]):[\w:+.-]+:`[^`]*`_{0,2}"),
+    regex.compile(r"(?s)(?<![\w`:])`[^`\n][^`]*`(?::[\w:+.-]+:)?_{0,2}"),
+    regex.compile(r"(?m)^\s*:[^:\s][^:\n]*:(?=\s|$)"),
+    regex.compile(r"(?m)^\s*[+=-]{3,}(?:[+=\s-]*)$"),
+    regex.compile(r"\|[\w .-]+\|_{0,2}"),
+]
+
+
+def _rst(text: str, lines: list[tuple[int, int, int]], out: list[tuple[int, int]]) -> None:
+    nlines = len(lines)
+
+    def block_end(i: int, base: int) -> int:
+        """Index of the last line of the block indented deeper than ``base`` after line i."""
+        last = i
+        j = i + 1
+        while j < nlines:
+            t = text[lines[j][0] : lines[j][1]]
+            if t.strip():
+                if _indent(t) <= base:
+                    break
+                last = j
+            j += 1
+        return last
+
+    i = 0
+    prev_blank = True
+    while i < nlines:
+        s, e, _ = lines[i]
+        line = text[s:e]
+        blank = not line.strip()
+        d = _DIRECTIVE_RE.match(line)
+        if d:
+            base = len(d.group(1))
+            name = d.group(2).lower()
+            last = block_end(i, base)
+            if name in _PROSE_DIRECTIVES:
+                # mask the directive line and its leading option lines, keep the prose content
+                out.append((s, e))
+                j = i + 1
+                while j <= last and _OPTION_LINE_RE.match(text[lines[j][0] : lines[j][1]]):
+                    out.append((lines[j][0], lines[j][1]))
+                    j += 1
+            else:
+                out.append((s, lines[last][1]))
+            i = last + 1
+            prev_blank = False
+            continue
+        if _EXPLICIT_RE.match(line) and not _FOOTNOTE_RE.match(line):
+            # comment, hyperlink target or substitution: mask with its indented block
+            last = block_end(i, _indent(line))
+            out.append((s, lines[last][1]))
+            i = last + 1
+            prev_blank = False
+            continue
+        if prev_blank and line.lstrip().startswith(">>>"):
+            j = i
+            while j + 1 < nlines and text[lines[j + 1][0] : lines[j + 1][1]].strip():
+                j += 1
+            out.append((s, lines[j][1]))
+            i = j + 1
+            prev_blank = False
+            continue
+        if not blank and line.rstrip().endswith("::"):
+            # literal block: the next indented block after a blank line
+            base = _indent(line)
+            j = i + 1
+            while j < nlines and not text[lines[j][0] : lines[j][1]].strip():
+                j += 1
+            if j < nlines and j > i + 1 and _indent(text[lines[j][0] : lines[j][1]]) > base:
+                last = block_end(j - 1, base)
+                out.append((lines[j][0], lines[last][1]))
+                i = last + 1
+                prev_blank = False
+                continue
+        prev_blank = blank
+        i += 1
+    for rx in _RST_INLINE:
+        out.extend(m.span() for m in rx.finditer(text))
+
+
+def mask(text: str, kind: FileKind, lines: list[tuple[int, int, int]] | None = None) -> tuple[
+    Span, ...
+]:
+    """The merged, sorted masked spans of ``text`` for a file of the given kind."""
+    if lines is None:
+        lines = line_spans(text)
+    out: list[tuple[int, int]] = []
+    if kind == "markdown":
+        _markdown(text, lines, out)
+    elif kind == "rst":
+        _rst(text, lines, out)
+    _common(text, out)
+    return merge_spans(out)

@@ -1,0 +1,172 @@
+"""The one table of rules. The CLI (`textqa rules`), the docs (`docs/rules.md`) and the tests all
+read it; a rule family implements the codes listed here and nothing else.
+
+Codes: ``TQ1xx`` normalization and Unicode safety, ``TQ2xx`` repetition, ``TQ3xx``
+near-duplicates, ``TQ4xx`` spelling.
+
+>>> RULES_BY_CODE["TQ100"].name
+'invalid-encoding'
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from textqa.errors import UsageError
+from textqa.model import Document, Finding, Fix, Related, Severity, Span
+
+__all__ = [
+    "FAMILIES",
+    "RULES",
+    "RULES_BY_CODE",
+    "RULES_BY_NAME",
+    "Rule",
+    "make_finding",
+    "resolve_selection",
+]
+
+Family = Literal["unicode", "repetition", "near-duplicate", "spelling"]
+Scope = Literal["document", "corpus", "input"]
+
+#: family -> (code prefix, module implementing it)
+FAMILIES: dict[str, tuple[str, str]] = {
+    "unicode": ("TQ1", "textqa.unicode"),
+    "repetition": ("TQ2", "textqa.repetition"),
+    "near-duplicate": ("TQ3", "textqa.dedup"),
+    "spelling": ("TQ4", "textqa.spelling"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One row of the rule table.
+
+    ``scope`` says where the rule runs: ``document`` rules read one parsed document, ``corpus``
+    rules compare the files checked together, ``input`` rules are raised while reading a file.
+    """
+
+    code: str
+    name: str
+    family: Family
+    default: bool
+    summary: str
+    severity: Severity = "warning"
+    scope: Scope = "document"
+    fixable: bool = False
+
+
+# -- TQ1xx: normalization and Unicode safety ----------------------------------------------
+_UNICODE: tuple[Rule, ...] = (
+    Rule("TQ100", "invalid-encoding", "unicode", True,
+         "The file is not valid UTF-8; the finding points at the first undecodable byte.",
+         severity="error", scope="input"),
+)
+
+
+# -- TQ2xx: repetition --------------------------------------------------------------------
+_REPETITION: tuple[Rule, ...] = ()
+
+
+# -- TQ3xx: near-duplicates ---------------------------------------------------------------
+_NEAR_DUPLICATE: tuple[Rule, ...] = ()
+
+
+# -- TQ4xx: spelling ----------------------------------------------------------------------
+_SPELLING: tuple[Rule, ...] = ()
+
+
+RULES: tuple[Rule, ...] = tuple(
+    sorted((*_UNICODE, *_REPETITION, *_NEAR_DUPLICATE, *_SPELLING), key=lambda r: r.code)
+)
+RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
+RULES_BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
+
+
+def _match(selector: str) -> list[Rule]:
+    sel = selector.strip()
+    if sel.upper() == "ALL":
+        return list(RULES)
+    if sel in RULES_BY_NAME:
+        return [RULES_BY_NAME[sel]]
+    if sel in FAMILIES:
+        return [r for r in RULES if r.family == sel]
+    up = sel.upper()
+    if up.startswith("TQ"):
+        return [r for r in RULES if r.code.startswith(up)]
+    return []
+
+
+def resolve_selection(
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    extend_select: Sequence[str] = (),
+) -> frozenset[str]:
+    """The codes enabled by ``select`` (default: the default-on rules), plus ``extend_select``,
+    minus ``ignore``. Selectors are codes, code prefixes (``TQ4``), rule names, family names or
+    ``ALL``.
+
+    >>> sorted(resolve_selection(["TQ1"]))
+    ['TQ100']
+    >>> resolve_selection(["TQ100"], ignore=["invalid-encoding"])
+    frozenset()
+    """
+
+    def expand(selectors: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        for s in selectors:
+            if not s.strip():
+                continue
+            matched = _match(s)
+            if not matched and not _is_known_prefix(s):
+                choices = [r.code for r in RULES] + [r.name for r in RULES] + list(FAMILIES)
+                close = difflib.get_close_matches(s, choices, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else "; see `textqa rules`"
+                raise UsageError(f"unknown rule selector {s!r}{hint}")
+            out.update(r.code for r in matched)
+        return out
+
+    enabled = {r.code for r in RULES if r.default} if select is None else expand(select)
+    enabled |= expand(extend_select)
+    enabled -= expand(ignore)
+    return frozenset(enabled)
+
+
+def _is_known_prefix(selector: str) -> bool:
+    """A well-formed code or prefix of a family (``TQ2``, ``TQ204``) is accepted even before any
+    rule of that family is registered, so configuration files stay valid across versions."""
+    up = selector.strip().upper()
+    return len(up) >= 3 and up[:3] in {p for p, _ in FAMILIES.values()} and up[2:].isdigit()
+
+
+def make_finding(
+    doc: Document,
+    code: str,
+    start: int,
+    end: int,
+    message: str,
+    *,
+    suggestions: Sequence[str] = (),
+    related: Sequence[Related] = (),
+    fix: Fix | None = None,
+    confidence: float = 1.0,
+) -> Finding:
+    """Build a finding for rule ``code`` on ``doc[start:end]`` with positions filled in."""
+    rule = RULES_BY_CODE[code]
+    return Finding(
+        code=code,
+        name=rule.name,
+        family=rule.family,
+        severity=rule.severity,
+        message=message,
+        span=Span(start, end),
+        start=doc.position(start),
+        end=doc.position(end),
+        path=doc.path,
+        suggestions=tuple(suggestions),
+        related=tuple(related),
+        fix=fix,
+        confidence=confidence,
+    )
