@@ -108,7 +108,8 @@ def config_keys() -> list[str]:
     >>> config_keys()[:3]
     ['select', 'ignore', 'extend-select']
     """
-    return [f.name.replace("_", "-") for f in dataclasses.fields(Settings) if f.name not in _NOT_KEYS]
+    fields = dataclasses.fields(Settings)
+    return [f.name.replace("_", "-") for f in fields if f.name not in _NOT_KEYS]
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,9 +163,7 @@ def find_config(paths: Iterable[str]) -> str | None:
     folder upwards to the file-system root. None when there is none."""
     folders = []
     for p in paths:
-        if p == "-":
-            p = os.getcwd()
-        ap = os.path.abspath(p)
+        ap = os.path.abspath(os.getcwd() if p == "-" else p)
         folders.append(ap if os.path.isdir(ap) else os.path.dirname(ap))
     if not folders:
         folders = [os.getcwd()]

@@ -83,10 +83,9 @@ class PathMatcher:
         self.patterns = tuple(p for p in (q.strip() for q in patterns) if p)
         anchored: list[str] = []
         names: list[str] = []
-        for p in self.patterns:
-            p = p.rstrip("/")
-            if p.startswith("./"):
-                p = p[2:]
+        for raw in self.patterns:
+            p = raw.rstrip("/")
+            p = p.removeprefix("./")
             if "/" in p.lstrip("/"):
                 anchored.append(glob_to_regex(p.lstrip("/")))
             elif p.startswith("/"):

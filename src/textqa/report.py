@@ -86,8 +86,9 @@ def format_github(findings: Sequence[Finding]) -> str:
     >>> from textqa import parse
     >>> from textqa.rules import make_finding
     >>> f = make_finding(parse("ab", "a,b.md"), "TQ100", 0, 1, "50% off:\\nnow")
-    >>> print(format_github([f]), end="")
-    ::error file=a%2Cb.md,line=1,col=1,endLine=1,endColumn=2,title=TQ100 invalid-encoding::50%25 off:%0Anow
+    >>> print(format_github([f]), end="")  # doctest: +NORMALIZE_WHITESPACE
+    ::error file=a%2Cb.md,line=1,col=1,endLine=1,endColumn=2,title=TQ100
+    invalid-encoding::50%25 off:%0Anow
     """
     return "".join(
         f"::{_GITHUB_LEVEL[f.severity]} file={_gh_property(_path(f))},line={f.start.line},"
