@@ -85,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output folder (default: bench-out/ in the repository)")
     p.add_argument("--seed", type=int, default=0, help="seed for generated corpora (default 0)")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    p.add_argument("--docs", action="store_true",
+                   help="also put the Markdown report into docs/benchmarks.md")
     p.add_argument("--list", action="store_true", help="list the suites and exit")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
     return p
@@ -93,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     from benchmarks.context import Context
     from benchmarks.harness import REPO
-    from benchmarks.report import write_report
+    from benchmarks.report import splice_into_docs, write_report
     from benchmarks.suites import discover
 
     parser = build_parser()
@@ -120,6 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     write_report(results, out, command=shown.strip(), quick=args.quick,
                  peers=peer_versions(), plots=not args.no_plots)
     ctx.log(f"report: {out / 'report.md'}")
+    if args.docs:
+        page = REPO / "docs" / "benchmarks.md"
+        splice_into_docs((out / "report.md").read_text(encoding="utf-8"), page)
+        ctx.log(f"report copied into {page}")
     return 1 if any("error" in r for r in results) else 0
 
 

@@ -22,7 +22,15 @@ from typing import Any
 
 from benchmarks.harness import REPO
 
-__all__ = ["machine", "render_markdown", "write_atomic", "write_report"]
+__all__ = [
+    "REPORT_END",
+    "REPORT_START",
+    "machine",
+    "render_markdown",
+    "splice_into_docs",
+    "write_atomic",
+    "write_report",
+]
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -314,3 +322,36 @@ def write_report(
         json.dumps({"meta": meta, "results": list(results)}, indent=1, sort_keys=True) + "\n",
     )
     return meta
+
+
+REPORT_START = "<!-- benchmark report: start (python -m benchmarks ... --docs) -->"
+REPORT_END = "<!-- benchmark report: end -->"
+
+
+def splice_into_docs(report_md: str, page: Path) -> None:
+    """Replace the report between the markers of ``page`` (``docs/benchmarks.md``) with
+    ``report_md``, headings moved one level down. Raises ``ValueError`` without the markers.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = Path(d) / "b.md"
+    ...     _ = p.write_text(f"# B\\n\\n{REPORT_START}\\nold\\n{REPORT_END}\\ntail\\n")
+    ...     splice_into_docs("# R\\n\\n## S\\n", p)
+    ...     print(p.read_text())
+    # B
+    <BLANKLINE>
+    <!-- benchmark report: start (python -m benchmarks ... --docs) -->
+    ## R
+    <BLANKLINE>
+    ### S
+    <!-- benchmark report: end -->
+    tail
+    <BLANKLINE>
+    """
+    text = page.read_text(encoding="utf-8")
+    if REPORT_START not in text or REPORT_END not in text:
+        raise ValueError(f"{page}: the report markers are missing")
+    head, rest = text.split(REPORT_START, 1)
+    _, tail = rest.split(REPORT_END, 1)
+    body = re.sub(r"^(#+) ", r"#\1 ", report_md.strip(), flags=re.MULTILINE)
+    write_atomic(page, f"{head}{REPORT_START}\n{body}\n{REPORT_END}{tail}")
