@@ -12,7 +12,7 @@ anomalies, and Unicode normalization, behind one parse of each text.
 from textqa._version import __version__
 from textqa.check import CheckResult, Context, check, check_documents, check_paths
 from textqa.config import Settings
-from textqa.dedup import Cluster, DedupResult, Deduplicator, deduplicate, explain
+from textqa.dedup import Cluster, Deduplicator, DedupResult, deduplicate, explain
 from textqa.errors import ConfigError, InputError, TextQAError, UsageError
 from textqa.model import (
     Document,
