@@ -7,7 +7,6 @@ import unicodedata
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
-from tests.unicode_strategies import adversarial_text, combining, mojibake
 
 from textqa import normalize as nz
 from textqa.errors import UsageError
@@ -21,6 +20,8 @@ from textqa.normalize import (
     normalize,
     normalize_with_map,
 )
+
+from .unicode_strategies import adversarial_text, combining, mojibake
 
 ALL_PROFILES = [*PROFILES, "dedup-key+skeleton"]
 
@@ -241,7 +242,7 @@ def test_ftfy_is_not_imported_for_clean_text() -> None:
         "normalize('caf\u00e9 \u201cok\u201d\\r\\n' * 10); "
         "normalize('x', 'dedup-key'); print('ftfy' in sys.modules)"
     )
-    from tests.conftest import SRC
+    from .conftest import SRC
 
     res = subprocess.run(
         [sys.executable, "-c", code],
