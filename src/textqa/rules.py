@@ -89,7 +89,12 @@ _REPETITION: tuple[Rule, ...] = (
 
 
 # -- TQ3xx: near-duplicates ---------------------------------------------------------------
-_NEAR_DUPLICATE: tuple[Rule, ...] = ()
+_NEAR_DUPLICATE: tuple[Rule, ...] = (
+    Rule("TQ301", "near-duplicate-file", "near-duplicate", True,
+         "A file is a near-duplicate (word 5-gram Jaccard >= 0.8, verified exactly) of a file "
+         "checked before it; the finding spans the matching lines and points at the other file.",
+         scope="corpus"),
+)
 
 
 # -- TQ4xx: spelling ----------------------------------------------------------------------
