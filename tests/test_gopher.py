@@ -205,3 +205,22 @@ def test_passes_helper() -> None:
     clean = repetition_metrics("A short, clean sentence.")
     assert clean.passes()
     assert isinstance(clean, RepetitionMetrics)
+
+
+def _doc_vectors() -> list[dict[str, Any]]:
+    page = (ROOT / "docs" / "repetition.md").read_text("utf-8")
+    block = page.split("<!-- vectors:start -->", 1)[1].split("<!-- vectors:end -->", 1)[0]
+    lines = [x for x in block.splitlines() if x.startswith("{")]
+    return [json.loads(x) for x in lines]
+
+
+def test_docs_test_vectors_match_the_code() -> None:
+    vectors = _doc_vectors()
+    assert len(vectors) >= 5
+    for v in vectors:
+        got = repetition_metrics(v["text"]).as_dict()
+        for name in METRIC_NAMES:
+            assert got[name] == pytest.approx(v["metrics"].get(name, 0.0), abs=5e-7), (
+                v["text"],
+                name,
+            )

@@ -9,11 +9,11 @@ Two passes over the corpus:
 2. `BoilerplateCounter.document` finds, in one document, the spans of paragraphs and lines
    whose key occurs in at least ``min_docs`` documents, and the boilerplate character fraction.
 
-Units: a paragraph is a run of two or more non-blank lines (a one-line paragraph is a line), a line ends
-at ``\\n``, ``\\r\\n`` or ``\\r``; keys are `textqa.repetition.repetition_key` (whitespace
-collapsed, case folded). Units without a letter or digit (``|``, ``---``, ``* * *``) are never
-boilerplate. The fraction is boilerplate characters over the characters of all paragraphs
-(blank lines between paragraphs count in neither).
+Units: a paragraph is a run of two or more non-blank lines (a one-line paragraph is a line),
+a line ends at ``\\n``, ``\\r\\n`` or ``\\r``; keys are `textqa.repetition.repetition_key`
+(whitespace collapsed, case folded). Units without a letter or digit (``|``, ``---``,
+``* * *``) are never boilerplate. The fraction is boilerplate characters over the characters
+of all paragraphs (blank lines between paragraphs count in neither).
 
 ``min_docs`` of 1 or more is a document count; below 1 it is a fraction of the documents
 counted (``0.3``: in at least 30 % of them); never fewer than 2 documents.

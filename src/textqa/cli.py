@@ -20,9 +20,11 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 
 #: command name -> module under textqa.commands
 COMMANDS: dict[str, str] = {
+    "boilerplate": "boilerplate",
     "check": "check",
     "config": "config",
     "rules": "rules",
+    "stats": "stats",
 }
 
 

@@ -86,7 +86,7 @@ def is_jsonl(path: str) -> bool:
     return path == "-" or path.lower().endswith(JSONL_SUFFIXES)
 
 
-def _open_binary(path: str) -> IO[bytes]:
+def _open_binary(path: str) -> IO[bytes] | gzip.GzipFile:
     if path == "-":
         return sys.stdin.buffer
     low = path.lower()
@@ -96,7 +96,7 @@ def _open_binary(path: str) -> IO[bytes]:
         return lzma.open(path, "rb")
     if low.endswith(".bz2"):
         return bz2.open(path, "rb")
-    return open(path, "rb")  # noqa: SIM115 -- closed by the caller's with-block
+    return open(path, "rb")
 
 
 def _jsonl_records(
@@ -111,10 +111,12 @@ def _jsonl_records(
     with fh:
         lineno = 0
         try:
-            for lineno, raw in enumerate(fh, 1):  # noqa: B007 -- lineno is used after the loop
+            for lineno, raw in enumerate(fh, 1):
                 if not raw.strip():
                     continue
-                record = _parse_line(raw, name, lineno, id_field, text_field, report)
+                record = _parse_line(
+                    raw, name, lineno, id_field=id_field, text_field=text_field, report=report
+                )
                 if record is not None:
                     yield record
         except (OSError, EOFError, lzma.LZMAError) as exc:
@@ -125,6 +127,7 @@ def _parse_line(
     raw: bytes,
     path: str,
     lineno: int,
+    *,
     id_field: str,
     text_field: str,
     report: Callable[[CorpusProblem], None],
