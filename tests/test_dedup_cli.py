@@ -70,7 +70,9 @@ def test_no_clusters_is_exit_0(tmp_path: Path, capsys) -> None:  # type: ignore[
 
 
 def test_bad_records_stop_with_line_number(tmp_path: Path) -> None:
-    path = _jsonl(tmp_path / "c.jsonl", [{"id": 1, "text": DOCS[0]}, '{"id": 2, "text": ', {"id": 3}])
+    path = _jsonl(
+        tmp_path / "c.jsonl", [{"id": 1, "text": DOCS[0]}, '{"id": 2, "text": ', {"id": 3}]
+    )
     proc = run_cli("dedup", str(path))
     assert proc.returncode == 2
     assert proc.stderr.decode().strip() == (
