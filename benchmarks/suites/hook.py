@@ -56,7 +56,7 @@ def _tree(ctx: Context) -> tuple[list[Path], str]:
 
 def run(ctx: Context) -> dict[str, Any]:
     all_files, source = _tree(ctx)
-    sizes = sorted({min(n, len(all_files)) for n in ctx.pick((8, 24), (50, 125, 250, 10**9))})
+    sizes = sorted({min(n, len(all_files)) for n in ctx.pick((8, 24), (62, 124, 248, 10**9))})
     env = python_env()
     notes: list[str] = []
     tools: dict[str, list[str]] = {"textqa": [sys.executable, "-m", "textqa", "check"]}
@@ -84,9 +84,12 @@ def run(ctx: Context) -> dict[str, Any]:
             for name, argv in tools.items()
         }
         ctx.log(f"hook: {n} files, {nbytes / 1e6:.1f} MB")
+        # the largest tree is the headline (warm-up + 3 rounds); smaller trees only draw the
+        # scaling curve (2 rounds, no warm-up: the interpreter and page cache are warm by then)
+        last = n == sizes[-1]
         cmp = compare(f"{n} files, {nbytes / 1e6:.1f} MB", methods, baseline="textqa",
-                      repeat=ctx.repeat if n == sizes[-1] else ctx.pick(2, 3),
-                      warmup=ctx.warmup, work={"files": n, "bytes": nbytes})
+                      repeat=3 if last else 2, warmup=ctx.warmup if last else 0,
+                      work={"files": n, "bytes": nbytes})
         for name, t in cmp.timings.items():
             scaling[name].append([nbytes / 1e6, t.median])
         if n == sizes[-1]:
