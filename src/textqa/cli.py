@@ -22,6 +22,7 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 COMMANDS: dict[str, str] = {
     "check": "check",
     "config": "config",
+    "dedup": "dedup",
     "rules": "rules",
 }
 
