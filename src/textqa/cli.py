@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "boilerplate": "boilerplate",
     "check": "check",
     "config": "config",
+    "dedup": "dedup",
     "rules": "rules",
     "stats": "stats",
 }
