@@ -1,11 +1,8 @@
-"""The corpus reader, cross-document boilerplate, and the `stats` and `boilerplate` commands."""
+"""Cross-document boilerplate and the `stats` and `boilerplate` commands."""
 
 from __future__ import annotations
 
-import bz2
-import gzip
 import json
-import lzma
 import random
 from pathlib import Path
 
@@ -14,9 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from textqa.boilerplate import BoilerplateCounter, find_boilerplate, iter_units
-from textqa.corpus import CorpusProblem, iter_corpus
-from textqa.errors import InputError
 from textqa.gopher import METRIC_NAMES, repetition_metrics
+from textqa.records import Record, iter_records
 from textqa.repetition import repetition_key
 from textqa.stats import PROVIDERS, document_stats
 
@@ -25,74 +21,11 @@ from .conftest import run_cli, shared_path
 PAGE_FOOTER = "Report a bug\nShow source"
 
 
-def _jsonl(path: Path, rows: list[object], opener=open) -> Path:  # type: ignore[no-untyped-def]
-    with opener(path, "wt", encoding="utf-8") as fh:
+def _jsonl(path: Path, rows: list[object]) -> Path:
+    with open(path, "w", encoding="utf-8") as fh:
         for row in rows:
             fh.write((row if isinstance(row, str) else json.dumps(row)) + "\n")
     return path
-
-
-# -- corpus reader -------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("suffix", "opener"),
-    [
-        (".jsonl", open),
-        (".jsonl.gz", gzip.open),
-        (".jsonl.xz", lzma.open),
-        (".ndjson.bz2", bz2.open),
-    ],
-)
-def test_jsonl_plain_and_compressed(tmp_path: Path, suffix: str, opener) -> None:  # type: ignore[no-untyped-def]
-    path = _jsonl(tmp_path / f"c{suffix}", [{"id": 1, "text": "a"}, {"doc": "x", "body": "b"}],
-                  opener)
-    got = [(r.id, r.text, r.line) for r in iter_corpus([str(path)], on_problem=lambda p: None)]
-    assert got == [("1", "a", 1)]
-    got = list(iter_corpus([str(path)], id_field="doc", text_field="body",
-                           on_problem=lambda p: None))
-    assert [(r.id, r.text) for r in got] == [("x", "b")]
-
-
-def test_malformed_lines_are_reported_with_line_numbers(tmp_path: Path) -> None:
-    path = _jsonl(tmp_path / "c.jsonl", [
-        {"id": "a", "text": "ok"}, "{bad json", "[1, 2]", {"id": "b"}, {"id": "c", "text": 3},
-        "", {"text": "no id"},
-    ])
-    problems: list[CorpusProblem] = []
-    got = [(r.id, r.text) for r in iter_corpus([str(path)], on_problem=problems.append)]
-    assert got == [("a", "ok"), (f"{path}:7", "no id")]
-    assert [(p.line, p.message.split(":")[0].split(" (")[0]) for p in problems] == [
-        (2, "not valid JSON"), (3, "expected a JSON object, got list"),
-        (4, "no 'text' field"), (5, "'text' is not a string"),
-    ]
-    with pytest.raises(InputError, match=r"c\.jsonl:2: not valid JSON"):
-        list(iter_corpus([str(path)]))
-
-
-def test_directories_and_text_files(tmp_path: Path) -> None:
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "b.txt").write_text("bee", "utf-8")
-    (tmp_path / "sub" / "a.md").write_text("ay", "utf-8")
-    (tmp_path / "img.png").write_bytes(b"\x89PNG\x00\x00binary")
-    (tmp_path / ".hidden.txt").write_text("no", "utf-8")
-    _jsonl(tmp_path / "sub" / "c.jsonl", [{"id": "j", "text": "jay"}])
-    problems: list[CorpusProblem] = []
-    got = [(Path(r.id).name if r.line is None else r.id, r.text)
-           for r in iter_corpus([str(tmp_path)], on_problem=problems.append)]
-    assert got == [("b.txt", "bee"), ("a.md", "ay"), ("j", "jay")]
-    assert problems == []
-    with pytest.raises(InputError, match="no such file"):
-        list(iter_corpus([str(tmp_path / "missing")]))
-
-
-def test_undecodable_file_and_line(tmp_path: Path) -> None:
-    (tmp_path / "bad.txt").write_bytes(b"ok \xff no")
-    (tmp_path / "bad.jsonl").write_bytes(b'{"text": "x\xff"}\n{"text": "fine"}\n')
-    problems: list[CorpusProblem] = []
-    got = [r.text for r in iter_corpus([str(tmp_path)], on_problem=problems.append)]
-    assert got == ["fine"]
-    assert sorted(str(p).split(": ", 1)[1] for p in problems) == [
-        "not valid UTF-8 at byte 11", "not valid UTF-8; re-save the file as UTF-8"
-    ]
 
 
 # -- boilerplate ---------------------------------------------------------------------------
@@ -174,13 +107,15 @@ def test_cli_stats_jsonl(tmp_path: Path) -> None:
 
 def test_cli_stats_threshold_text_and_stdin(tmp_path: Path) -> None:
     data = json.dumps({"id": "d", "text": "Same.\n\nSame.\n\nSame."}).encode() + b"\n{bad\n"
-    proc = run_cli("stats", "--format", "text", "--threshold", "dup_para_frac=0.9", "-",
-                   input=data)
+    proc = run_cli("stats", "--format", "text", "--threshold", "dup_para_frac=0.9",
+                   "--on-error", "skip", "-", input=data)
     assert proc.returncode == 0
     assert proc.stdout.decode().startswith("d: fails dup_para_char_frac")
     assert "dup_para_frac," not in proc.stdout.decode()
-    assert proc.stderr.decode() == "textqa: warning: <stdin>:2: not valid JSON: " \
-        "Expecting property name enclosed in double quotes\n"
+    assert proc.stderr.decode().startswith("textqa: warning: -:2: malformed JSON")
+    stop = run_cli("stats", "-", input=data)
+    assert stop.returncode == 2
+    assert stop.stderr.decode().startswith("textqa: error: -:2: malformed JSON")
     bad = run_cli("stats", "--threshold", "nope=1", "-", input=b"")
     assert bad.returncode == 2
     assert bad.stderr.decode().startswith("textqa: error: --threshold 'nope=1'")
@@ -223,12 +158,12 @@ def test_cli_boilerplate_reads_stdin_twice() -> None:
     assert proc.returncode == 0, proc.stderr
     got = [json.loads(x) for x in proc.stdout.decode().splitlines()]
     assert got[0]["text"] == "home | about"
-    assert [g["id"] for g in got[1:]] == ["0", "1", "2"]
+    assert [g["id"] for g in got[1:]] == [0, 1, 2]  # JSON ids keep their type
 
 
 def test_cpython_docs_template_blocks_are_found() -> None:
     path = shared_path("corpora", "cpython-docs-html", "blocks.jsonl.xz")
-    records = list(iter_corpus([str(path)]))[:60]
+    records = [r for r in iter_records([str(path)]) if isinstance(r, Record)][:60]
     report = find_boilerplate(lambda: ((r.id, r.text) for r in records))
     texts = {u.text for u in report.units}
     assert {"navigation", "report a bug", "show source"} <= texts

@@ -187,8 +187,8 @@ def find_boilerplate(
     min_docs: float = DEFAULT_MIN_DOCS,
 ) -> BoilerplateReport:
     """Both passes over ``corpus``, a callable returning a fresh iterable of ``(id, text)``
-    each time it is called (e.g. ``lambda: iter_corpus(paths)`` re-reads the files, so the
-    texts are never all in memory at once).
+    each time it is called (e.g. a function re-reading the files with
+    `textqa.records.iter_records`, so the texts are never all in memory at once).
 
     >>> pages = [(f"p{i}", f"Body {i}.\\n\\nHome | About") for i in range(3)]
     >>> r = find_boilerplate(lambda: pages)

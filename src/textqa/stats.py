@@ -49,9 +49,10 @@ PROVIDERS: list[tuple[str, StatsProvider]] = [("gopher", gopher_stats)]
 
 
 def document_stats(
-    doc_id: str, text: str, options: StatsOptions | None = None
+    doc_id: object, text: str, options: StatsOptions | None = None
 ) -> dict[str, Any]:
-    """The statistics object of one document (keys: ``id``, then each provider's)."""
+    """The statistics object of one document (keys: ``id``, then each provider's); ``doc_id``
+    is written as given (a JSON Lines id stays a string or a number)."""
     options = options or StatsOptions()
     out: dict[str, Any] = {"id": doc_id}
     for _, provider in PROVIDERS:

@@ -1,4 +1,5 @@
-"""Options and input reading shared by the corpus commands (``stats``, ``boilerplate``)."""
+"""Options and input reading shared by the corpus commands ``stats`` and ``boilerplate``
+(the same inputs and options as ``textqa dedup``, read by `textqa.records`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from textqa.commands._common import warn
-from textqa.corpus import CorpusProblem, Record, iter_corpus
+from textqa.errors import InputError
+from textqa.records import BadRecord, Record, iter_records
 
 __all__ = ["add_corpus_options", "corpus_inputs", "read_records"]
 
@@ -26,41 +28,44 @@ def add_corpus_options(p: argparse.ArgumentParser) -> None:
         help="JSON Lines files (.jsonl, .ndjson, optionally .gz/.xz/.bz2), text files, "
         "directories, or - for JSON Lines on standard input",
     )
+    p.add_argument("--id-field", default="id", help="JSON Lines id field (default: id)")
+    p.add_argument("--text-field", default="text", help="JSON Lines text field (default: text)")
     p.add_argument(
-        "--id-field", default="id", metavar="NAME", help="JSON Lines id field (default: id)"
+        "--input-format",
+        choices=("auto", "jsonl", "text"),
+        default="auto",
+        help="how to read files: by extension (auto), all as JSON Lines, or all as text",
     )
     p.add_argument(
-        "--text-field", default="text", metavar="NAME", help="JSON Lines text field (default: text)"
+        "--on-error",
+        choices=("skip", "stop"),
+        default="stop",
+        help="on a malformed record (bad JSON, missing text field, non-UTF-8): skip it with a "
+        "warning, or stop with an error naming the line (default: stop)",
     )
-
-
-class _Warner:
-    """Warns about the first malformed records, then counts the rest."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, problem: CorpusProblem) -> None:
-        self.count += 1
-        if self.count <= _MAX_WARNINGS:
-            warn(str(problem))
-
-    def summary(self) -> None:
-        if self.count > _MAX_WARNINGS:
-            warn(f"{self.count - _MAX_WARNINGS} more records could not be read")
 
 
 def read_records(args: argparse.Namespace, inputs: list[str] | None = None) -> Iterator[Record]:
-    """The records of ``inputs`` (default ``args.inputs``), warning on stderr about malformed
-    ones (at most 20 warnings, then a count)."""
-    warner = _Warner()
-    yield from iter_corpus(
+    """The records of ``inputs`` (default ``args.inputs``). A bad record stops with an
+    `InputError` naming its file and line, or with ``--on-error skip`` is skipped with a warning
+    (at most 20 warnings, then a count)."""
+    skipped = 0
+    for item in iter_records(
         inputs if inputs is not None else args.inputs,
         id_field=args.id_field,
         text_field=args.text_field,
-        on_problem=warner,
-    )
-    warner.summary()
+        input_format=args.input_format,
+    ):
+        if isinstance(item, BadRecord):
+            if args.on_error == "stop":
+                raise InputError(f"{item}; use --on-error skip to skip such records")
+            skipped += 1
+            if skipped <= _MAX_WARNINGS:
+                warn(f"{item}: skipped")
+            continue
+        yield item
+    if skipped > _MAX_WARNINGS:
+        warn(f"{skipped - _MAX_WARNINGS} more bad records skipped ({skipped} in all)")
 
 
 @contextmanager

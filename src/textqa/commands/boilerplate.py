@@ -69,13 +69,13 @@ def run(args: argparse.Namespace) -> int:
         documents = []
         fractions: list[float] = []
         for record in read_records(args, inputs):
-            doc = counter.document(record.id, record.text, min_docs=args.min_docs)
+            doc = counter.document(str(record.id), record.text, min_docs=args.min_docs)
             fractions.append(doc.fraction)
             if args.format == "jsonl":
                 documents.append(
                     {
                         "type": "document",
-                        "id": doc.id,
+                        "id": record.id,
                         "boilerplate_char_frac": doc.fraction,
                         "boilerplate_chars": doc.chars,
                         "spans": [[s.start, s.end] for s in doc.spans],
