@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ NAME = "hook"
 TITLE = "Pre-commit hook: whole-process wall time on a docs tree"
 
 _FINDING_LINE = re.compile(rb"^[^\n]+?:\d+:", re.MULTILINE)
+_TEXTQA_CODE = re.compile(rb"^[^\n]+?:\d+:\d+: (TQ\d+) (\S+?):", re.MULTILINE)
 
 
 def _sample(files: list[Path], n: int) -> list[Path]:
@@ -110,6 +112,11 @@ def run(ctx: Context) -> dict[str, Any]:
             len(_FINDING_LINE.findall(out)),
             f"{rss / 2**20:.1f} MiB" if rss is not None else "–",
         ])
+    textqa_out = largest["textqa"][0].stdout if largest.get("textqa") else b""
+    by_code = Counter(
+        (m.group(1).decode(), m.group(2).decode()) for m in _TEXTQA_CODE.finditer(textqa_out)
+    )
+    code_rows = [[code, name, n] for (code, name), n in sorted(by_code.items())]
     if any(r[2] == "–" for r in rows):
         notes.append("peak RSS needs GNU time (/usr/bin/time); not measured where shown as –")
     return {
@@ -123,5 +130,7 @@ def run(ctx: Context) -> dict[str, Any]:
         "scaling": [{"name": "wall time by tree size", "x": "MB of text", "y": "seconds",
                      "series": scaling}],
         "tables": [{"name": f"Findings printed and peak RSS on the {sizes[-1]}-file tree",
-                    "columns": ["tool", "finding lines", "peak RSS"], "rows": rows}],
+                    "columns": ["tool", "finding lines", "peak RSS"], "rows": rows},
+                   {"name": "textqa findings by rule on that tree",
+                    "columns": ["code", "rule", "findings"], "rows": code_rows}],
     }
