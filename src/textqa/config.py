@@ -33,6 +33,8 @@ class Settings:
     language: Literal["en", "en-US", "en-GB"] = "en"
     #: extra vocabulary: words never reported by spelling rules
     words: tuple[str, ...] = ()
+    #: a file of extra vocabulary, one word per line (``#`` starts a comment)
+    words_file: str | None = None
     #: files larger than this many bytes are skipped with a warning
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     #: family-specific thresholds, by key (see each rule's documentation)
@@ -40,8 +42,17 @@ class Settings:
 
     @property
     def enabled(self) -> frozenset[str]:
-        """The enabled rule codes."""
-        return resolve_selection(self.select, self.ignore, self.extend_select)
+        """The enabled rule codes. ``spelling="full"`` adds TQ402 (unknown-word) whenever another
+        spelling rule is enabled, unless TQ402 is ignored."""
+        enabled = resolve_selection(self.select, self.ignore, self.extend_select)
+        if (
+            self.spelling == "full"
+            and "TQ402" not in enabled
+            and any(c.startswith("TQ4") for c in enabled)
+            and resolve_selection(["TQ402"], self.ignore)
+        ):
+            enabled = enabled | {"TQ402"}
+        return enabled
 
     def threshold(self, key: str, default: float) -> float:
         return float(self.thresholds.get(key, default))

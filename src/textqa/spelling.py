@@ -1,0 +1,554 @@
+"""Spelling anomalies (TQ4xx): known misspellings, unknown words, stutters, doubled words, articles.
+
+Rules read only unmasked word tokens (never code, URLs or markup):
+
+* TQ401 ``misspelling`` — the word is in the known-misspelling table (typos' list, minus
+  entries that are real words); reported when the correction is unique, or when exactly one
+  of several corrections is used elsewhere in the document.
+* TQ402 ``unknown-word`` (``full`` mode) — a lower-case word absent from the lexicon, close to
+  a common word by a likely keystroke slip (see :mod:`textqa.suggest`). Never names,
+  capitals, words with digits, compounds of two words, or a word used twice or more in the run
+  (the run's own vocabulary: terms of art recur, slips do not).
+* TQ403 ``stuttered-token`` — a token that is a whole repetition of a word (``thethe``).
+* TQ404 ``doubled-word`` — the same word twice across a space or one line break (``the the``),
+  except legitimate doubles (``had had``, ``that that``).
+* TQ405 ``article-anomaly`` — an article followed by a comma (``a, Islamic``), ``a`` before a
+  vowel sound or ``an`` before a consonant sound.
+
+>>> from textqa import check
+>>> [(f.code, f.suggestions) for f in check("The the cat ate thethe food.")]
+[('TQ404', ('The',)), ('TQ403', ('the',))]
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from textqa.lexicon import Lexicon, lexicon, misspellings, normalize_apostrophes, user_words
+from textqa.model import Document, Edit, Finding, Fix, Span, Token
+from textqa.rules import make_finding
+
+if TYPE_CHECKING:
+    from textqa.check import Context
+
+__all__ = [
+    "LEGITIMATE_DOUBLES",
+    "UnknownWordChecker",
+    "article_sound",
+    "check_document",
+    "corpus_checker",
+    "stutter_unit",
+]
+
+#: doubles that are grammatical ("what it is is ...", "he had had enough") or idiomatic
+LEGITIMATE_DOUBLES = frozenset(
+    """had that is was do does did bye ha haha ho hey hip no so tut knock chop yada blah la ta
+    there now well pooh tsk boo dum bang yeah very really far ooh oh ah aye mm hmm hush
+    chin night pom bora wagga walla sing""".split()
+)
+#: interjection syllables whose repetitions are words (``hahaha``), never stutters
+_INTERJECTION_UNITS = frozenset(
+    "ha he hi ho hm la na ya yo da pa ma mo bo lo oh ah eh uh um mm aa no bla tra tsk dum".split()
+)
+#: words that never follow an article (an article before them is a variable or a letter)
+_CLOSED_CLASS = frozenset(
+    """a an the and or nor but if is are was were be been as at of on in into onto to by for
+    from with than then so not no it its is isn't aren't wasn't weren't has have had does do
+    did can could will would shall should may might must which who whom whose that this these
+    those where when while whereas all any each every either neither both some such via per
+    vs etc i e g""".split()
+)
+
+_PUNCT_ARTICLE_GAP = (", ", ",\u00a0")
+
+
+def _unmasked_words(doc: Document) -> list[Token]:
+    return [t for t in doc.tokens if t.kind == "word" and not t.masked]
+
+
+def _match_case(template: str, word: str) -> str:
+    """``word`` in the case pattern of ``template``.
+
+    >>> _match_case("Teh", "the"), _match_case("TEH", "the"), _match_case("teh", "the")
+    ('The', 'THE', 'the')
+    """
+    if len(template) > 1 and template.isupper():
+        return word.upper()
+    if template[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def stutter_unit(word: str) -> tuple[str, int] | None:
+    """The shortest unit a token is a whole repetition of, and the repeat count.
+
+    >>> stutter_unit("thethe"), stutter_unit("ISISISIS"), stutter_unit("word")
+    (('the', 2), ('IS', 4), None)
+    """
+    low = word.lower()
+    n = len(low)
+    if n < 4:
+        return None
+    period = (low + low).find(low, 1)
+    if period >= n or n % period:
+        return None
+    return word[:period], n // period
+
+
+def _stutter_units(word: str) -> list[tuple[str, int]]:
+    """Every unit ``word`` repeats, longest first: ``ISISISIS`` -> ISIS x2, IS x4."""
+    found = stutter_unit(word)
+    if found is None:
+        return []
+    period = len(found[0])
+    n = len(word)
+    return [(word[:p], n // p) for p in range(n // 2, period - 1, -1) if n % p == 0 and p % period == 0]
+
+
+# -- articles -------------------------------------------------------------------------------
+def article_sound(word: str) -> str | None:
+    """``"vowel"`` or ``"consonant"`` for the first sound of ``word``, or None when unsure.
+
+    Letters are a poor guide at the edges (``an hour``, ``a university``, ``a one-off``,
+    ``an FBI`` / ``a NATO``), so those cases answer None and are never reported.
+
+    >>> [article_sound(w) for w in ("apple", "banana", "university", "hour", "umbrella", "one")]
+    ['vowel', 'consonant', None, None, 'vowel', None]
+    """
+    if len(word) < 2 or not word.isalpha() or (word.isupper()):
+        return None
+    w = word.lower()
+    first = w[0]
+    if first == "h" or first == "y" or first == "w":
+        return None
+    if first in "ai":
+        return "vowel"
+    if first == "e":
+        return None if w.startswith(("eu", "ewe")) else "vowel"
+    if first == "o":
+        return None if w.startswith(("one", "once", "oui", "ouija")) else "vowel"
+    if first == "u":
+        # "un-" + consonant (unlikely), "up", "ul", "um", "ug", "ut(t)", "us(h)": a vowel sound;
+        # "uni", "use", "usu", "ur(i|a|o)", "uti", "ubi": a consonant ("you")
+        if w.startswith(("uni", "una", "uno", "ure", "uri", "ura", "uro", "use", "usu", "uti",
+                         "ubi", "ufo", "uk", "ukr", "ute", "uto", "uvu", "upsil")):
+            return None
+        if w.startswith(("un", "up", "ul", "umb", "ump", "ug", "utt", "utm", "ush", "ud",
+                         "urg", "urn", "urb", "us")):
+            return "vowel"
+        return None
+    return "consonant"
+
+
+# -- the per-document rules -----------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Options:
+    language: str
+    vocabulary: frozenset[str]
+
+
+def _options(ctx: Context) -> _Options:
+    s = ctx.settings
+    return _Options(s.language, user_words(tuple(s.words), getattr(s, "words_file", None)))
+
+
+def _in_vocabulary(word: str, vocabulary: frozenset[str]) -> bool:
+    return bool(vocabulary) and (word in vocabulary or word.lower() in vocabulary)
+
+
+def _known(word: str, lex: Lexicon, vocabulary: frozenset[str], max_level: int = 90) -> bool:
+    return _in_vocabulary(word, vocabulary) or lex.level(word, max_level) is not None
+
+
+def check_document(doc: Document, ctx: Context) -> Iterator[Finding]:
+    """TQ401, TQ403, TQ404 and TQ405 on one document (TQ402 is run-wide: :func:`corpus_checker`)."""
+    words = _unmasked_words(doc)
+    if not words:
+        return
+    opts = _options(ctx)
+    if ctx.wants("TQ401", "TQ403"):
+        yield from _table_and_stutters(doc, words, opts, ctx)
+    if ctx.wants("TQ404"):
+        yield from _doubled_words(doc, words, opts)
+    if ctx.wants("TQ405"):
+        yield from _articles(doc, words)
+
+
+def _doc_vocabulary(words: Sequence[Token]) -> Counter[str]:
+    return Counter(normalize_apostrophes(t.text).lower() for t in words)
+
+
+def _table_and_stutters(
+    doc: Document, words: Sequence[Token], opts: _Options, ctx: Context
+) -> Iterator[Finding]:
+    table = misspellings()
+    want_table = ctx.wants("TQ401")
+    want_stutter = ctx.wants("TQ403")
+    vocab: Counter[str] | None = None
+    for tok in words:
+        text = tok.text
+        if want_table:
+            low = text.lower()
+            if "’" in low:
+                low = normalize_apostrophes(low)
+            if low.endswith("'s"):
+                low = low[:-2]
+            if low in table:
+                if vocab is None:
+                    vocab = _doc_vocabulary(words)
+                found = _table_finding(doc, tok, low, table.get(low) or (), opts, vocab)
+                if found is not None:
+                    yield found
+                continue
+            if "-" in low:
+                yield from _table_parts(doc, tok, opts)
+        if want_stutter and len(text) >= 4:
+            if text in (text + text)[1:-1] or text.lower() in (text.lower() * 2)[1:-1]:
+                if vocab is None:
+                    vocab = _doc_vocabulary(words)
+                found = _stutter_finding(doc, tok, opts, vocab)
+                if found is not None:
+                    yield found
+
+
+def _table_finding(
+    doc: Document,
+    tok: Token,
+    low: str,
+    rights: Sequence[str],
+    opts: _Options,
+    vocab: Counter[str],
+    start: int | None = None,
+    text: str | None = None,
+) -> Finding | None:
+    text = tok.text if text is None else text
+    start = tok.start if start is None else start
+    if text.isupper() and len(text) > 1:
+        return None  # an acronym, not a slip
+    if any(c.isdigit() or c == "_" for c in text):
+        return None
+    if _in_vocabulary(text, opts.vocabulary):
+        return None
+    word_len = len(low)
+    if len(rights) > 1:
+        used = [r for r in rights if vocab.get(r.lower(), 0) > 0]
+        if len(used) != 1:
+            return None
+        rights = used
+        confidence = 0.8
+    else:
+        confidence = 0.95
+    right = _match_case(text, rights[0])
+    end = start + word_len
+    return make_finding(
+        doc,
+        "TQ401",
+        start,
+        end,
+        f"'{doc.text[start:end]}' is a common misspelling of '{right}'",
+        suggestions=(right,),
+        fix=Fix((Edit(Span(start, end), right),), safe=True, description=f"replace with {right!r}"),
+        confidence=confidence,
+    )
+
+
+def _table_parts(doc: Document, tok: Token, opts: _Options) -> Iterator[Finding]:
+    """Known misspellings inside a hyphenated compound (``well-knwon``)."""
+    table = misspellings()
+    offset = tok.start
+    for part in tok.text.split("-"):
+        low = normalize_apostrophes(part.lower())
+        if len(low) >= 4 and low in table:
+            rights = table.get(low) or ()
+            if len(rights) == 1:
+                found = _table_finding(doc, tok, low, rights, opts, Counter(), offset, part)
+                if found is not None:
+                    yield found
+        offset += len(part) + 1
+
+
+def _stutter_finding(
+    doc: Document, tok: Token, opts: _Options, vocab: Counter[str]
+) -> Finding | None:
+    text = tok.text
+    if not text.isalpha():
+        return None
+    low = text.lower()
+    table = misspellings()
+    if low in table.reduplicated or _in_vocabulary(text, opts.vocabulary):
+        return None
+    units = _stutter_units(text)
+    if not units or units[-1][0].lower() in _INTERJECTION_UNITS:
+        return None
+    lex = lexicon(opts.language)
+    chosen: tuple[str, int] | None = None
+    for unit, count in units:
+        ul = unit.lower()
+        if len(ul) < 2:
+            continue
+        elsewhere = vocab.get(ul, 0) > 0
+        common = lex.level(ul, 50) is not None
+        if elsewhere or common or _in_vocabulary(ul, opts.vocabulary):
+            chosen = (unit, count)
+            break
+    if chosen is None:
+        return None
+    if lex.level(low, 50) is not None:
+        return None
+    unit, count = chosen
+    return make_finding(
+        doc,
+        "TQ403",
+        tok.start,
+        tok.end,
+        f"'{text}' repeats '{unit}' {count} times",
+        suggestions=(unit,),
+        fix=Fix((Edit(tok.span, unit),), safe=True, description=f"replace with {unit!r}"),
+        confidence=0.95,
+    )
+
+
+def _gap_is_doubling(gap: str) -> bool:
+    """The text between two doubled words: one space, or one line break with indentation.
+
+    >>> _gap_is_doubling(" "), _gap_is_doubling("\\n   "), _gap_is_doubling("   "), _gap_is_doubling(", ")
+    (True, True, False, False)
+    """
+    if len(gap) == 1:
+        return gap.isspace()
+    if not gap.isspace():
+        return False
+    breaks = gap.count("\n") + gap.count("\r") - gap.count("\r\n")
+    return breaks == 1
+
+
+def _doubled_words(doc: Document, words: Sequence[Token], opts: _Options) -> Iterator[Finding]:
+    text = doc.text
+    prev: Token | None = None
+    for tok in words:
+        if prev is not None and tok.text.lower() == prev.text.lower():
+            gap = text[prev.end : tok.start]
+            if _gap_is_doubling(gap) and _is_doubled(prev, tok, opts):
+                yield make_finding(
+                    doc,
+                    "TQ404",
+                    prev.start,
+                    tok.end,
+                    f"'{prev.text}' is repeated",
+                    suggestions=(prev.text,),
+                    fix=Fix(
+                        (Edit(Span(prev.end, tok.end), ""),),
+                        safe=True,
+                        description="remove the second word",
+                    ),
+                    confidence=0.9,
+                )
+                prev = None
+                continue
+        prev = tok
+
+
+def _is_doubled(a: Token, b: Token, opts: _Options) -> bool:
+    low = a.text.lower()
+    if low in LEGITIMATE_DOUBLES or not any(c.isalpha() for c in low):
+        return False
+    if _in_vocabulary(a.text, opts.vocabulary) and a.text[:1].isupper():
+        return False
+    if a.text[:1].isupper() and b.text[:1].isupper() and not a.text.isupper():
+        # "Walla Walla", "Duran Duran": names double; "The The" at a title start does not
+        return lexicon(opts.language).level(low, 50) is not None
+    if a.text.isupper() and len(a.text) > 1:
+        return False  # acronym tables, "ALL ALL"
+    return True
+
+
+def _articles(doc: Document, words: Sequence[Token]) -> Iterator[Finding]:
+    text = doc.text
+    for i in range(len(words) - 1):
+        art = words[i]
+        article = art.text
+        if article not in ("a", "an", "An"):
+            continue
+        nxt = words[i + 1]
+        gap = text[art.end : nxt.start]
+        word = nxt.text.split("-", 1)[0]
+        if gap in _PUNCT_ARTICLE_GAP:
+            found = _article_comma(doc, words, i, word)
+            if found is not None:
+                yield found
+            continue
+        if not gap.isspace() or "\n\n" in gap or word.lower() in _CLOSED_CLASS:
+            continue
+        if "-" in nxt.text and len(word) == 1:
+            continue
+        sound = article_sound(word)
+        if sound is None or not word.isalpha() or (not word.islower() and not word.istitle()):
+            continue
+        if i > 0 and _is_symbolic(words[i - 1], art, text):
+            continue
+        expected = "an" if sound == "vowel" else "a"
+        if article.lower() == expected:
+            continue
+        right = _match_case(article, expected)
+        yield make_finding(
+            doc,
+            "TQ405",
+            art.start,
+            art.end,
+            f"'{article} {word}': use '{right}' before a {sound} sound",
+            suggestions=(right,),
+            fix=Fix((Edit(art.span, right),), safe=True, description=f"replace with {right!r}"),
+            confidence=0.85,
+        )
+
+
+def _is_symbolic(prev: Token, art: Token, text: str) -> bool:
+    """``a`` used as a name: after a single letter or a comparison (``b, a and c``)."""
+    between = text[prev.end : art.start]
+    return len(prev.text) == 1 or any(c in between for c in "=<>+*/(,")
+
+
+def _article_comma(doc: Document, words: Sequence[Token], i: int, word: str) -> Finding | None:
+    """``a, Islamic`` (a comma typed for ``n`` or a stray comma): only when the next word is a
+    real word that is not itself followed by a comma (``a, b, c`` lists are variables)."""
+    art, nxt = words[i], words[i + 1]
+    if len(word) < 3 or not word.isalpha() or word.isupper() or word.lower() in _CLOSED_CLASS:
+        return None
+    text = doc.text
+    after = text[nxt.end : nxt.end + 1]
+    if after in (",", ")", "=") or (i > 0 and _is_symbolic(words[i - 1], art, text)):
+        return None
+    sound = article_sound(word)
+    if sound is None:
+        return None
+    right = "an" if sound == "vowel" else art.text.lower()
+    if art.text == "an" and sound == "consonant":
+        right = "a"
+    right = _match_case(art.text, right)
+    start, end = art.start, art.end + 1
+    return make_finding(
+        doc,
+        "TQ405",
+        start,
+        end,
+        f"'{text[start:end]} {word}': an article cannot be followed by a comma",
+        suggestions=(right,),
+        fix=Fix((Edit(Span(start, end), right),), safe=True, description=f"replace with {right!r}"),
+        confidence=0.8,
+    )
+
+
+# -- TQ402: unknown words, learned per run ----------------------------------------------------
+#: an unknown word is reported only when its best correction scores at most this
+MAX_SCORE = 1.05
+_SKIP_BEFORE = frozenset("\\/.#$%@&*~=<>`_^|:{[+")
+_SKIP_AFTER = frozenset("(/\\=@_<>[{`^*|+:")
+
+
+@dataclass(slots=True)
+class _Pending:
+    finding: Finding
+    word: str
+
+
+class UnknownWordChecker:
+    """TQ402 over a run: collects unknown words from every document, then reports the ones used
+    once in the whole run whose best correction is a likely slip."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.opts = _options(ctx)
+        self.lex = lexicon(self.opts.language)
+        self.table = misspellings()
+        self.counts: Counter[str] = Counter()
+        self.pending: list[_Pending] = []
+
+    def add(self, doc: Document) -> None:
+        text = doc.text
+        counts = self.counts
+        for tok in doc.tokens:
+            if tok.kind != "word":
+                continue
+            counts[normalize_apostrophes(tok.text).lower()] += 1
+        for tok in _unmasked_words(doc):
+            word = tok.text
+            if len(word) < 4 or not word.isalpha() or not word.islower():
+                continue
+            if word in self.table:
+                continue  # TQ401's business
+            if self.lex.level(word) is not None or _in_vocabulary(word, self.opts.vocabulary):
+                continue
+            if text[tok.start - 1 : tok.start] in _SKIP_BEFORE:
+                continue
+            if text[tok.end : tok.end + 1] in _SKIP_AFTER:
+                continue
+            if self._compound(word):
+                continue
+            self.pending.append(
+                _Pending(make_finding(doc, "TQ402", tok.start, tok.end, ""), word)
+            )
+
+    def _compound(self, word: str) -> bool:
+        level = self.lex.level
+        for i in range(3, len(word) - 2):
+            if level(word[:i], 70) is not None and level(word[i:], 70) is not None:
+                return True
+        return False
+
+    def findings(self) -> Iterator[Finding]:
+        for p in self.pending:
+            if self.counts[p.word] > 1:
+                continue
+            found = self._judge(p)
+            if found is not None:
+                yield found
+
+    def _judge(self, p: _Pending) -> Finding | None:
+        cands = _ranked(p.word, self.lex)
+        if not cands or cands[0].score > MAX_SCORE:
+            return None
+        best = cands[0]
+        close = [c for c in cands if c.score <= best.score + 0.3][:3]
+        suggestions = tuple(c.word for c in close)
+        unique = len(close) == 1
+        confidence = round(max(0.3, min(0.95, 1.1 - best.score / 2 - 0.15 * (len(close) - 1))), 2)
+        fix = (
+            Fix((Edit(p.finding.span, best.word),), safe=True, description=f"replace with {best.word!r}")
+            if unique
+            else None
+        )
+        return replace(
+            p.finding,
+            message=f"unknown word '{p.word}'; did you mean '{best.word}'?",
+            suggestions=suggestions,
+            fix=fix,
+            confidence=confidence,
+        )
+
+
+@functools.lru_cache(maxsize=65536)
+def _ranked(word: str, lex: Lexicon) -> list[Candidate]:
+    from textqa.suggest import candidates
+
+    return candidates(word, lex)
+
+
+if TYPE_CHECKING:
+    from textqa.suggest import Candidate
+
+
+def corpus_checker(ctx: Context) -> UnknownWordChecker:
+    """The TQ402 checker for one run (see :class:`UnknownWordChecker`)."""
+    return UnknownWordChecker(ctx)
+
+
+def unknown_words(doc: Document, language: str = "en") -> Iterable[Token]:
+    """Unmasked lower-case alphabetic words of ``doc`` that are not in the lexicon."""
+    lex = lexicon(language)
+    for tok in _unmasked_words(doc):
+        if tok.text.isalpha() and tok.text.islower() and lex.level(tok.text) is None:
+            yield tok
