@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import Protocol
 
@@ -77,15 +77,15 @@ class _Runner:
     def run(self, doc: Document) -> list[Finding]:
         out: list[Finding] = []
         for module in self.doc_families:
-            out.extend(f for f in module.check_document(doc, self.ctx) if f.code in self.ctx.enabled)
+            out.extend(
+                f for f in module.check_document(doc, self.ctx) if f.code in self.ctx.enabled
+            )
         for checker in self.corpus:
             checker.add(doc)
         return out
 
     def finish(self) -> list[Finding]:
-        return [
-            f for c in self.corpus for f in c.findings() if f.code in self.ctx.enabled
-        ]
+        return [f for c in self.corpus for f in c.findings() if f.code in self.ctx.enabled]
 
 
 def _settings(
@@ -93,8 +93,6 @@ def _settings(
 ) -> Settings:
     settings = settings or Settings()
     if select is not None or ignore is not None:
-        from dataclasses import replace
-
         settings = replace(
             settings,
             select=tuple(select) if select is not None else settings.select,
@@ -111,7 +109,7 @@ def check(
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
 ) -> list[Finding]:
-    """Check one text (or an already parsed document); findings sorted by (path, line, column, code).
+    """Check one text (or a parsed document); findings sorted by (path, line, column, code).
 
     ``path`` (for a ``str``) sets the reported path and the markup kind by extension.
     """

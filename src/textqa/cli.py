@@ -33,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="textqa",
-        description="Text quality: near-duplicates, repetition, spelling anomalies, Unicode safety.",
+        description="Text quality: near-duplicates, repetition, spelling, Unicode safety.",
     )
     parser.add_argument("--version", action="version", version=f"textqa {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

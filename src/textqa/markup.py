@@ -176,15 +176,81 @@ _EXPLICIT_RE = regex.compile(r"^(\s*)\.\.(?:[ \t]|$)")
 _FOOTNOTE_RE = regex.compile(r"^\s*\.\.[ \t]+\[[^\]]+\]")
 _OPTION_LINE_RE = regex.compile(r"^\s*:[^:\s][^:]*:(?:\s|$)")
 _PROSE_DIRECTIVES = frozenset(
-    """note warning tip hint important caution danger attention error admonition seealso
-    versionadded versionchanged deprecated deprecated-removed versionremoved topic sidebar
-    rubric centered hlist glossary impl-detail epigraph highlights pull-quote compound
-    container only tabularcolumns table list-table csv-table footnote citation
-    function method class data attribute exception decorator decoratormethod classmethod
-    staticmethod module currentmodule opcode cmdoption option envvar describe c:function
-    c:macro c:type c:var c:member c:struct c:union c:enum c:enumerator pdbcommand
-    coroutinefunction coroutinemethod abstractmethod awaitablefunction awaitablemethod
-    audit-event availability program monitoring-event object productionlist-prose""".split()
+    [
+        "note",
+        "warning",
+        "tip",
+        "hint",
+        "important",
+        "caution",
+        "danger",
+        "attention",
+        "error",
+        "admonition",
+        "seealso",
+        "versionadded",
+        "versionchanged",
+        "deprecated",
+        "deprecated-removed",
+        "versionremoved",
+        "topic",
+        "sidebar",
+        "rubric",
+        "centered",
+        "hlist",
+        "glossary",
+        "impl-detail",
+        "epigraph",
+        "highlights",
+        "pull-quote",
+        "compound",
+        "container",
+        "only",
+        "tabularcolumns",
+        "table",
+        "list-table",
+        "csv-table",
+        "footnote",
+        "citation",
+        "function",
+        "method",
+        "class",
+        "data",
+        "attribute",
+        "exception",
+        "decorator",
+        "decoratormethod",
+        "classmethod",
+        "staticmethod",
+        "module",
+        "currentmodule",
+        "opcode",
+        "cmdoption",
+        "option",
+        "envvar",
+        "describe",
+        "c:function",
+        "c:macro",
+        "c:type",
+        "c:var",
+        "c:member",
+        "c:struct",
+        "c:union",
+        "c:enum",
+        "c:enumerator",
+        "pdbcommand",
+        "coroutinefunction",
+        "coroutinemethod",
+        "abstractmethod",
+        "awaitablefunction",
+        "awaitablemethod",
+        "audit-event",
+        "availability",
+        "program",
+        "monitoring-event",
+        "object",
+        "productionlist-prose",
+    ]
 )
 _RST_INLINE = [
     regex.compile(r"(?s)``.+?``"),
@@ -268,9 +334,9 @@ def _rst(text: str, lines: list[tuple[int, int, int]], out: list[tuple[int, int]
         out.extend(m.span() for m in rx.finditer(text))
 
 
-def mask(text: str, kind: FileKind, lines: list[tuple[int, int, int]] | None = None) -> tuple[
-    Span, ...
-]:
+def mask(
+    text: str, kind: FileKind, lines: list[tuple[int, int, int]] | None = None
+) -> tuple[Span, ...]:
     """The merged, sorted masked spans of ``text`` for a file of the given kind."""
     if lines is None:
         lines = line_spans(text)

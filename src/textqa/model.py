@@ -96,7 +96,7 @@ class Token:
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One line: ``[start, end)`` excludes the line ending; ``next_start`` is the next line's start."""
+    """One line: ``[start, end)`` excludes the line ending; ``next_start`` starts the next."""
 
     number: int
     start: int
@@ -197,7 +197,7 @@ class Document:
 
     # -- positions --------------------------------------------------------------------------
     def line_index(self, offset: int) -> int:
-        """0-based index of the line holding ``offset`` (an offset at a line ending belongs to it)."""
+        """0-based index of the line holding ``offset`` (a line ending belongs to its line)."""
         if not 0 <= offset <= len(self.text):
             raise ValueError(f"offset {offset} outside text of length {len(self.text)}")
         return bisect.bisect_right(self._line_starts, offset) - 1

@@ -22,7 +22,7 @@ _LETTER_RE = regex.compile(r"\p{L}")
 
 
 def parse(text: str, path: str | None = None, *, kind: FileKind | None = None) -> Document:
-    """Parse ``text`` (from ``path``, whose extension picks the markup kind unless ``kind`` is given).
+    """Parse ``text``; the extension of ``path`` picks the markup kind unless ``kind`` is given.
 
     Never raises on any ``str``: NUL, lone ``\\r``, unpaired surrogates and arbitrary Unicode
     all parse.
@@ -66,9 +66,7 @@ def parse(text: str, path: str | None = None, *, kind: FileKind | None = None) -
                     prose = True
                     break
                 tj += 1
-            paragraphs.append(
-                Paragraph(len(paragraphs), pstart, pend, block_start + 1, idx, prose)
-            )
+            paragraphs.append(Paragraph(len(paragraphs), pstart, pend, block_start + 1, idx, prose))
             block_start = None
 
     return Document(

@@ -60,9 +60,15 @@ class Rule:
 
 # -- TQ1xx: normalization and Unicode safety ----------------------------------------------
 _UNICODE: tuple[Rule, ...] = (
-    Rule("TQ100", "invalid-encoding", "unicode", True,
-         "The file is not valid UTF-8; the finding points at the first undecodable byte.",
-         severity="error", scope="input"),
+    Rule(
+        "TQ100",
+        "invalid-encoding",
+        "unicode",
+        True,
+        "The file is not valid UTF-8; the finding points at the first undecodable byte.",
+        severity="error",
+        scope="input",
+    ),
 )
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from textqa.errors import InputError
 
-__all__ = ["SourceText", "Skipped", "decode", "iter_files", "read_source"]
+__all__ = ["Skipped", "SourceText", "decode", "iter_files", "read_source"]
 
 _SNIFF = 8192
 
@@ -73,7 +73,8 @@ def read_source(path: str, *, max_size: int) -> SourceText | Skipped:
         size = os.path.getsize(path)
         if size > max_size:
             return Skipped(
-                path, f"larger than {max_size:,} bytes ({size:,}); raise --max-file-size to check it"
+                path,
+                f"larger than {max_size:,} bytes ({size:,}); raise --max-file-size to check it",
             )
         with open(path, "rb") as fh:
             data = fh.read()

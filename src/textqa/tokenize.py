@@ -41,7 +41,7 @@ def iter_words(text: str) -> Iterator[tuple[int, int, str]]:
 
 
 def tokenize(text: str) -> list[Token]:
-    """All tokens of ``text`` (none masked: masking needs the file type, see :func:`textqa.parse`)."""
+    """All tokens of ``text``, none masked (masking needs the file kind: see `textqa.parse`)."""
     return [
         Token(m.group(), m.start(), m.end(), "number" if _kind(m.group()) == "number" else "word")
         for m in _WORD_RE.finditer(text)

@@ -35,9 +35,7 @@ def add_selection_options(p: argparse.ArgumentParser) -> None:
         metavar="RULES",
         help="add these rules to the selection (e.g. default-off rules)",
     )
-    p.add_argument(
-        "--ignore", action="append", metavar="RULES", help="turn these rules off"
-    )
+    p.add_argument("--ignore", action="append", metavar="RULES", help="turn these rules off")
 
 
 def warn(message: str) -> None:

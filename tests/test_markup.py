@@ -1,0 +1,118 @@
+"""Markup masking: code, URLs and markup are masked per file kind; prose is not."""
+
+from __future__ import annotations
+
+import pytest
+
+import textqa
+
+
+def masked_words(text: str, path: str) -> set[str]:
+    return {t.text for t in textqa.parse(text, path).tokens if t.masked}
+
+
+def prose_words(text: str, path: str) -> set[str]:
+    return {t.text for t in textqa.parse(text, path).tokens if not t.masked}
+
+
+MARKDOWN = """---
+title: Frontmatterword
+---
+
+Prose one with `inlinecode` and a [link](https://example.org/linkpath) here.
+
+```python
+fencedcode = 1
+```
+
+    indentedcode()
+
+<!-- htmlcomment
+spanning lines -->
+<span class="htmlattr">taggedprose</span> and mail@examplemail.org.
+
+[ref]: https://example.org/refdef
+"""
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "Frontmatterword",
+        "inlinecode",
+        "linkpath",
+        "fencedcode",
+        "indentedcode",
+        "htmlcomment",
+        "htmlattr",
+        "examplemail",
+        "refdef",
+    ],
+)
+def test_markdown_masks(word: str) -> None:
+    assert word in masked_words(MARKDOWN, "x.md")
+
+
+def test_markdown_keeps_prose() -> None:
+    assert {"Prose", "one", "with", "link", "here", "taggedprose"} <= prose_words(MARKDOWN, "x.md")
+
+
+RST = """Title
+=====
+
+Some prose with ``inlineliteral`` and :func:`rolefunc` and `interpreted`_ text.
+
+.. code-block:: python
+   :linenos:
+
+   directivecode = 2
+
+.. note::
+
+   Noteprose stays prose.
+
+A literal block follows::
+
+    literalblockcode
+
+.. _target: https://example.org/targeturl
+
+.. a commentword here
+
+>>> doctestcode()
+"""
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "inlineliteral",
+        "rolefunc",
+        "interpreted",
+        "linenos",
+        "directivecode",
+        "literalblockcode",
+        "targeturl",
+        "commentword",
+        "doctestcode",
+    ],
+)
+def test_rst_masks(word: str) -> None:
+    assert word in masked_words(RST, "x.rst")
+
+
+def test_rst_keeps_prose() -> None:
+    assert {"Some", "prose", "Noteprose", "stays", "literal", "block"} <= prose_words(RST, "x.rst")
+
+
+def test_plain_text_masks_urls_emails_identifiers_only() -> None:
+    text = "Visit https://example.org/pathword or write to me@maildomain.com; call os.path.join()."
+    assert {"pathword", "maildomain", "path", "join"} <= masked_words(text, "a.txt")
+    assert {"Visit", "or", "write", "to", "call"} <= prose_words(text, "a.txt")
+    # backticks mean nothing in plain text
+    assert "code" in prose_words("a `code` word", "a.txt")
+
+
+def test_paragraph_of_code_is_not_prose() -> None:
+    doc = textqa.parse("Prose here.\n\n```\ncode only\n```\n", "x.md")
+    assert [p.prose for p in doc.paragraphs] == [True, False]
