@@ -157,7 +157,9 @@ def build(lexicons: Path) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     for wrong in sorted(table):
         wrongs.append(wrong)
         rights.append(",".join(table[wrong]))
-    reduplicated = sorted({w.lower() for w in known_lower if is_periodic(w.lower())})
+    # lower-case words only: "Isis" (a name) must not hide the stutter "isis"
+    lower_words = {w for ws in sections.values() for w in ws if w.islower()}
+    reduplicated = sorted(w for w in lower_words if is_periodic(w))
     return sections, {"wrong": wrongs, "right": rights, "reduplicated": reduplicated}
 
 

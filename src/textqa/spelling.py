@@ -28,6 +28,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+import regex
+
 from textqa.lexicon import Lexicon, lexicon, misspellings, normalize_apostrophes, user_words
 from textqa.model import Document, Edit, Finding, Fix, Span, Token
 from textqa.rules import make_finding
@@ -46,13 +48,14 @@ __all__ = [
 
 #: doubles that are grammatical ("what it is is ...", "he had had enough") or idiomatic
 LEGITIMATE_DOUBLES = frozenset(
-    """had that is was do does did bye ha haha ho hey hip no so tut knock chop yada blah la ta
-    there now well pooh tsk boo dum bang yeah very really far ooh oh ah aye mm hmm hush
-    chin night pom bora wagga walla sing""".split()
+    """had that bye ha haha ho hey hip tut knock chop yada blah la ta pooh tsk boo dum bang
+    ooh mm hmm hush night pom bora wagga walla""".split()
 )
+#: ``is is`` is grammatical only after a free relative: "what it is is", "all it is is"
+_IS_IS_OPENERS = frozenset("what all thing problem question point".split())
 #: interjection syllables whose repetitions are words (``hahaha``), never stutters
 _INTERJECTION_UNITS = frozenset(
-    "ha he hi ho hm la na ya yo da pa ma mo bo lo oh ah eh uh um mm aa no bla tra tsk dum".split()
+    "ha he hi ho hm la na ya yo da pa ma mo bo lo oh ah eh uh um mm aa bla tra tsk dum".split()
 )
 #: words that never follow an article (an article before them is a variable or a letter)
 _CLOSED_CLASS = frozenset(
@@ -138,7 +141,7 @@ def article_sound(word: str) -> str | None:
                          "ubi", "ufo", "uk", "ukr", "ute", "uto", "uvu", "upsil")):
             return None
         if w.startswith(("un", "up", "ul", "umb", "ump", "ug", "utt", "utm", "ush", "ud",
-                         "urg", "urn", "urb", "us")):
+                         "urg", "urn", "urb")):
             return "vowel"
         return None
     return "consonant"
@@ -290,14 +293,14 @@ def _stutter_finding(
         ul = unit.lower()
         if len(ul) < 2:
             continue
-        elsewhere = vocab.get(ul, 0) > 0
-        common = lex.level(ul, 50) is not None
-        if elsewhere or common or _in_vocabulary(ul, opts.vocabulary):
+        if (
+            vocab.get(ul, 0) > 0
+            or _in_vocabulary(ul, opts.vocabulary)
+            or lex.level(ul, 50 if len(ul) == 2 else 90) is not None
+        ):
             chosen = (unit, count)
             break
     if chosen is None:
-        return None
-    if lex.level(low, 50) is not None:
         return None
     unit, count = chosen
     return make_finding(
@@ -329,10 +332,18 @@ def _gap_is_doubling(gap: str) -> bool:
 def _doubled_words(doc: Document, words: Sequence[Token], opts: _Options) -> Iterator[Finding]:
     text = doc.text
     prev: Token | None = None
-    for tok in words:
+    for i, tok in enumerate(words):
         if prev is not None and tok.text.lower() == prev.text.lower():
             gap = text[prev.end : tok.start]
-            if _gap_is_doubling(gap) and _is_doubled(prev, tok, opts):
+            if (
+                _gap_is_doubling(gap)
+                and (tok.text == prev.text or gap == " ")
+                and _is_doubled(prev, tok, opts)
+                and not (
+                    prev.text.lower() == "is"
+                    and any(w.text.lower() in _IS_IS_OPENERS for w in words[max(0, i - 4) : i])
+                )
+            ):
                 yield make_finding(
                     doc,
                     "TQ404",
@@ -361,8 +372,6 @@ def _is_doubled(a: Token, b: Token, opts: _Options) -> bool:
     if a.text[:1].isupper() and b.text[:1].isupper() and not a.text.isupper():
         # "Walla Walla", "Duran Duran": names double; "The The" at a title start does not
         return lexicon(opts.language).level(low, 50) is not None
-    if a.text.isupper() and len(a.text) > 1:
-        return False  # acronym tables, "ALL ALL"
     return True
 
 
@@ -443,16 +452,46 @@ def _article_comma(doc: Document, words: Sequence[Token], i: int, word: str) -> 
 
 
 # -- TQ402: unknown words, learned per run ----------------------------------------------------
-#: an unknown word is reported only when its best correction scores at most this
+#: an unknown word is reported only when its best correction scores at most this, by length:
+#: a long non-word two slips from a word is far likelier a slip than a short one
 MAX_SCORE = 1.05
+_MAX_SCORE_BY_LENGTH = ((5, 1.05), (7, 1.35), (9, 1.65), (1000, 2.05))
+
+
+def max_score(length: int) -> float:
+    """The highest correction score still reported for an unknown word of ``length`` letters.
+
+    >>> max_score(4), max_score(7), max_score(12)
+    (1.05, 1.35, 2.05)
+    """
+    return next(limit for longest, limit in _MAX_SCORE_BY_LENGTH if length <= longest)
 _SKIP_BEFORE = frozenset("\\/.#$%@&*~=<>`_^|:{[+")
-_SKIP_AFTER = frozenset("(/\\=@_<>[{`^*|+:")
+_SKIP_AFTER = frozenset("(/\\=@_<>[{`^*|+-")
+#: productive prefixes: ``un`` + ``decoded``, ``de`` + ``initialized`` are words, not slips
+_PREFIXES = ("un", "re", "de", "pre", "non", "sub", "over", "under", "multi", "inter", "dis",
+             "mis", "anti", "auto", "semi", "super", "post", "micro", "meta", "hyper")
+
+
+_SENTENCE_END_RE = regex.compile(r"(?<![\p{L}.])\p{Ll}{3,}[.!?][\"'”’)]*[ \t\u00a0]+$")
+
+
+def _sentence_start(text: str, tok: Token) -> bool:
+    """True when ``tok`` opens a sentence that follows a sentence ending in a plain word, so not
+    after ``Mr.``, ``v.``, an initial, a line start or a heading, where names cluster.
+
+    >>> from textqa.model import Token
+    >>> t = "It ended. Teh end. Mr. Bart"
+    >>> _sentence_start(t, Token("Teh", 10, 13, "word")), _sentence_start(t, Token("Bart", 23, 27, "word"))
+    (True, False)
+    """
+    return _SENTENCE_END_RE.search(text, max(0, tok.start - 40), tok.start) is not None
 
 
 @dataclass(slots=True)
 class _Pending:
     finding: Finding
     word: str
+    original: str
 
 
 class UnknownWordChecker:
@@ -474,28 +513,59 @@ class UnknownWordChecker:
             if tok.kind != "word":
                 continue
             counts[normalize_apostrophes(tok.text).lower()] += 1
-        for tok in _unmasked_words(doc):
+        words = _unmasked_words(doc)
+        for i, tok in enumerate(words):
             word = tok.text
-            if len(word) < 4 or not word.isalpha() or not word.islower():
+            if len(word) < 4 or not word.isascii() or not word.isalpha():
                 continue
-            if word in self.table:
-                continue  # TQ401's business
+            if not word.islower():
+                if not (word[0].isupper() and word[1:].islower() and _sentence_start(text, tok)):
+                    continue
+                word = word.lower()
+            if word in self.table and len(self.table.get(word) or ()) == 1:
+                continue  # TQ401's business (ambiguous entries are judged here)
             if self.lex.level(word) is not None or _in_vocabulary(word, self.opts.vocabulary):
                 continue
             if text[tok.start - 1 : tok.start] in _SKIP_BEFORE:
                 continue
-            if text[tok.end : tok.end + 1] in _SKIP_AFTER:
+            after = text[tok.end : tok.end + 2]
+            if after[:1] in _SKIP_AFTER or (after[:1] == ":" and after[1:].strip()):
                 continue
-            if self._compound(word):
+            if self._compound(word) or self._in_phrase(words, i, text):
                 continue
             self.pending.append(
-                _Pending(make_finding(doc, "TQ402", tok.start, tok.end, ""), word)
+                _Pending(make_finding(doc, "TQ402", tok.start, tok.end, ""), word, tok.text)
             )
 
     def _compound(self, word: str) -> bool:
+        """A closed compound of two words (``filesystem``) or a prefixed word (``undecoded``)."""
         level = self.lex.level
-        for i in range(3, len(word) - 2):
-            if level(word[:i], 70) is not None and level(word[i:], 70) is not None:
+        for i in range(4, len(word) - 3):
+            if level(word[:i], 50) is not None and level(word[i:], 50) is not None:
+                return True
+        return any(
+            word.startswith(p) and len(word) - len(p) >= 5 and level(word[len(p) :], 70) is not None
+            for p in _PREFIXES
+        )
+
+    def _in_phrase(self, words: Sequence[Token], i: int, text: str) -> bool:
+        """Part of an open compound (``knick knacks``) or next to another unknown word, as in a
+        foreign phrase (``modus operandi``, ``e noho i lalo``) or a name."""
+        word = words[i].text.lower()
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(words):
+                continue
+            other = words[j]
+            a, b = (other, words[i]) if j < i else (words[i], other)
+            if not text[a.end : b.start].isspace() or "\n\n" in text[a.end : b.start]:
+                continue
+            neighbour = other.text
+            if neighbour.isalpha() and self.lex.level(neighbour) is None and not (
+                neighbour[:1].isupper() and j < i
+            ):
+                return True
+            joined = (neighbour.lower() + word) if j < i else (word + neighbour.lower())
+            if self.lex.level(joined) is not None:
                 return True
         return False
 
@@ -509,21 +579,27 @@ class UnknownWordChecker:
 
     def _judge(self, p: _Pending) -> Finding | None:
         cands = _ranked(p.word, self.lex)
-        if not cands or cands[0].score > MAX_SCORE:
+        if not cands or cands[0].score > max_score(len(p.word)):
             return None
         best = cands[0]
+        if p.original != p.word and (best.level > 50 or best.score > 0.85):
+            return None  # a capitalized word: only an obvious slip of a common word
         close = [c for c in cands if c.score <= best.score + 0.3][:3]
-        suggestions = tuple(c.word for c in close)
+        suggestions = tuple(_match_case(p.original, c.word) for c in close)
         unique = len(close) == 1
         confidence = round(max(0.3, min(0.95, 1.1 - best.score / 2 - 0.15 * (len(close) - 1))), 2)
         fix = (
-            Fix((Edit(p.finding.span, best.word),), safe=True, description=f"replace with {best.word!r}")
+            Fix(
+                (Edit(p.finding.span, suggestions[0]),),
+                safe=True,
+                description=f"replace with {suggestions[0]!r}",
+            )
             if unique
             else None
         )
         return replace(
             p.finding,
-            message=f"unknown word '{p.word}'; did you mean '{best.word}'?",
+            message=f"unknown word '{p.original}'; did you mean '{suggestions[0]}'?",
             suggestions=suggestions,
             fix=fix,
             confidence=confidence,
