@@ -157,9 +157,10 @@ def build(lexicons: Path) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     for wrong in sorted(table):
         wrongs.append(wrong)
         rights.append(",".join(table[wrong]))
-    # lower-case words only: "Isis" (a name) must not hide the stutter "isis"
-    lower_words = {w for ws in sections.values() for w in ws if w.islower()}
-    reduplicated = sorted(w for w in lower_words if is_periodic(w))
+    # kept in their case: the name "Isis" excuses "ISIS" and "Isis" but not the stutter "isis"
+    reduplicated = sorted(
+        {w for ws in sections.values() for w in ws if is_periodic(w.lower())}
+    )
     return sections, {"wrong": wrongs, "right": rights, "reduplicated": reduplicated}
 
 

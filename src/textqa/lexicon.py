@@ -154,7 +154,11 @@ class MisspellingTable:
         self._wrong = frozenset(self._wrong_list)
         self._right_raw = raw["right"]
         self._right: list[str] | None = None
-        self.reduplicated = frozenset(raw["reduplicated"].split("\n")[:-1])
+        redup = raw["reduplicated"].split("\n")[:-1]
+        #: lexicon words that are a whole repetition (``murmur``), lower case ...
+        self.reduplicated = frozenset(w for w in redup if w.islower())
+        #: ... and any case, lower-cased (``Isis`` excuses ``ISIS``)
+        self.reduplicated_any = frozenset(w.lower() for w in redup)
 
     def __contains__(self, word: object) -> bool:
         return word in self._wrong

@@ -284,6 +284,10 @@ def _stutter_finding(
     table = misspellings()
     if low in table.reduplicated or _in_vocabulary(text, opts.vocabulary):
         return None
+    if not text.islower() and low in table.reduplicated_any:
+        return None
+    if vocab.get(low, 0) >= 3:
+        return None  # used throughout the document: a term, not a slip
     units = _stutter_units(text)
     if not units or units[-1][0].lower() in _INTERJECTION_UNITS:
         return None
