@@ -12,6 +12,7 @@ anomalies, and Unicode normalization, behind one parse of each text.
 from textqa._version import __version__
 from textqa.check import CheckResult, Context, check, check_documents, check_paths
 from textqa.config import Settings
+from textqa.dedup import Cluster, Deduplicator, DedupResult, deduplicate, explain
 from textqa.errors import ConfigError, InputError, TextQAError, UsageError
 from textqa.model import (
     Document,
@@ -32,8 +33,11 @@ from textqa.tokenize import tokenize
 __all__ = [
     "RULES",
     "CheckResult",
+    "Cluster",
     "ConfigError",
     "Context",
+    "DedupResult",
+    "Deduplicator",
     "Document",
     "Edit",
     "Finding",
@@ -53,6 +57,8 @@ __all__ = [
     "check",
     "check_documents",
     "check_paths",
+    "deduplicate",
+    "explain",
     "parse",
     "tokenize",
 ]

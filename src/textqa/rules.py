@@ -73,11 +73,28 @@ _UNICODE: tuple[Rule, ...] = (
 
 
 # -- TQ2xx: repetition --------------------------------------------------------------------
-_REPETITION: tuple[Rule, ...] = ()
+_REPETITION: tuple[Rule, ...] = (
+    Rule("TQ201", "repeated-paragraph", "repetition", True,
+         "A prose paragraph identical to an earlier one (whitespace and case aside); "
+         "the fix deletes the repeat.", fixable=True),
+    Rule("TQ202", "near-repeated-paragraph", "repetition", True,
+         "A prose paragraph of 8+ words at least 90% similar to an earlier one."),
+    Rule("TQ203", "repeated-line", "repetition", False,
+         "A line identical to an earlier line (blank, punctuation-only and code lines "
+         "ignored).", fixable=True),
+    Rule("TQ204", "boilerplate-paragraph", "repetition", False,
+         "A prose paragraph that occurs in several of the files checked together "
+         "(3 by default).", severity="info", scope="corpus"),
+)
 
 
 # -- TQ3xx: near-duplicates ---------------------------------------------------------------
-_NEAR_DUPLICATE: tuple[Rule, ...] = ()
+_NEAR_DUPLICATE: tuple[Rule, ...] = (
+    Rule("TQ301", "near-duplicate-file", "near-duplicate", True,
+         "A file is a near-duplicate (word 5-gram Jaccard >= 0.8, verified exactly) of a file "
+         "checked before it; the finding spans the matching lines and points at the other file.",
+         scope="corpus"),
+)
 
 
 # -- TQ4xx: spelling ----------------------------------------------------------------------
@@ -143,7 +160,7 @@ def resolve_selection(
             matched = _match(s)
             if not matched and not _is_known_prefix(s):
                 choices = [r.code for r in RULES] + [r.name for r in RULES] + list(FAMILIES)
-                close = difflib.get_close_matches(s, choices, n=1)
+                close = _closest(s, choices)
                 hint = f"; did you mean {close[0]!r}?" if close else "; see `textqa rules`"
                 raise UsageError(f"unknown rule selector {s!r}{hint}")
             out.update(r.code for r in matched)
@@ -153,6 +170,21 @@ def resolve_selection(
     enabled |= expand(extend_select)
     enabled -= expand(ignore)
     return frozenset(enabled)
+
+
+def _closest(selector: str, choices: Sequence[str]) -> list[str]:
+    """The closest choice (difflib ratio >= 0.6); ties go to the earliest choice, so a hint does
+    not change when rules with similar codes are added later in the table.
+
+    >>> _closest("TQ1OO", ["TQ100", "TQ201"])
+    ['TQ100']
+    """
+    best: tuple[float, str] | None = None
+    for choice in choices:
+        score = difflib.SequenceMatcher(None, selector, choice).ratio()
+        if score >= 0.6 and (best is None or score > best[0]):
+            best = (score, choice)
+    return [best[1]] if best else []
 
 
 def _is_known_prefix(selector: str) -> bool:

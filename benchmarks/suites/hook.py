@@ -1,0 +1,124 @@
+"""``hook``: whole-process wall time of ``textqa check`` over a docs tree, as a pre-commit
+hook runs it, against ``codespell`` and ``typos`` on the same files.
+
+The tree is ``../shared/corpora/cpython-docs-rst`` (497 reStructuredText files, 12 MB) when
+present, else a generated Markdown tree. Every tool gets the same explicit file list (that is
+how pre-commit calls hooks), default settings, output to a file. Scaling: the same comparison
+on evenly spaced subsets of the files. Also reported: peak RSS of each tool (GNU time) and
+how many findings each prints on the tree (on published docs, mostly false alarms).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from benchmarks.context import Context
+from benchmarks.harness import (
+    CommandResult,
+    command,
+    command_peak_rss,
+    command_peer,
+    compare,
+    python_env,
+)
+
+NAME = "hook"
+TITLE = "Pre-commit hook: whole-process wall time on a docs tree"
+
+_FINDING_LINE = re.compile(rb"^[^\n]+?:\d+:", re.MULTILINE)
+
+
+def _sample(files: list[Path], n: int) -> list[Path]:
+    """``n`` files evenly spaced over the sorted list (all of them when ``n >= len``).
+
+    >>> [p.name for p in _sample([Path(str(i)) for i in range(10)], 3)]
+    ['0', '3', '6']
+    """
+    if n >= len(files):
+        return list(files)
+    return [files[i * len(files) // n] for i in range(n)]
+
+
+def _tree(ctx: Context) -> tuple[list[Path], str]:
+    docs = ctx.shared_path("corpora", "cpython-docs-rst", "Doc")
+    if docs is not None:
+        files = sorted(docs.rglob("*.rst"))
+        if files:
+            return files, "CPython documentation sources (../shared/corpora/cpython-docs-rst)"
+    corpus = ctx.generated(ctx.pick(40, 400))
+    folder = ctx.scratch("hook") / "tree"
+    paths = corpus.write(folder, suffix=".md")
+    return sorted(paths), f"a generated Markdown tree from {ctx.describe_base()}"
+
+
+def run(ctx: Context) -> dict[str, Any]:
+    all_files, source = _tree(ctx)
+    sizes = sorted({min(n, len(all_files)) for n in ctx.pick((8, 24), (50, 125, 250, 10**9))})
+    env = python_env()
+    notes: list[str] = []
+    tools: dict[str, list[str]] = {"textqa": [sys.executable, "-m", "textqa", "check"]}
+    for name, extra in (("codespell", []), ("typos", ["--format", "brief"])):
+        peer = command_peer(name)
+        if not peer.available:
+            notes.append(str(peer.note))
+            continue
+        assert peer.executable is not None
+        tools[peer.label()] = [peer.executable, *extra]
+    if any(n.startswith("typos") for n in tools):
+        notes.append("typos runs with its default thread pool (it is multi-threaded; "
+                     "textqa and codespell use one core)")
+
+    timings = []
+    scaling: dict[str, list[list[float]]] = {name: [] for name in tools}
+    largest: dict[str, list[CommandResult]] = {}
+    largest_files: list[str] = []
+    for n in sizes:
+        files = [str(p) for p in _sample(all_files, n)]
+        nbytes = sum(Path(f).stat().st_size for f in files)
+        runs: dict[str, list[CommandResult]] = {name: [] for name in tools}
+        methods = {
+            name: command([*argv, *files], env=env, ok=(0, 1, 2, 65), results=runs[name])
+            for name, argv in tools.items()
+        }
+        ctx.log(f"hook: {n} files, {nbytes / 1e6:.1f} MB")
+        cmp = compare(f"{n} files, {nbytes / 1e6:.1f} MB", methods, baseline="textqa",
+                      repeat=ctx.repeat if n == sizes[-1] else ctx.pick(2, 3),
+                      warmup=ctx.warmup, work={"files": n, "bytes": nbytes})
+        for name, t in cmp.timings.items():
+            scaling[name].append([nbytes / 1e6, t.median])
+        if n == sizes[-1]:
+            timings.append(cmp.to_dict())
+            largest = runs
+            largest_files = files
+    first = largest["textqa"][0] if largest.get("textqa") else None
+    if first is not None and first.returncode == 2:
+        raise RuntimeError(f"textqa check failed: {first.stderr.decode()[-300:]}")
+
+    rows = []
+    for name, argv in tools.items():
+        done = largest.get(name) or []
+        out = done[0].stdout if done else b""
+        rss = command_peak_rss([*argv, *largest_files], env=env)
+        rows.append([
+            name,
+            len(_FINDING_LINE.findall(out)),
+            f"{rss / 2**20:.1f} MiB" if rss is not None else "–",
+        ])
+    if any(r[2] == "–" for r in rows):
+        notes.append("peak RSS needs GNU time (/usr/bin/time); not measured where shown as –")
+    return {
+        "suite": NAME,
+        "title": TITLE,
+        "description": "Each tool is one fresh process over the same explicit file list, timed "
+        "from spawn to exit, interleaved. Ratios: tool time / textqa time.",
+        "data": f"{source}: {len(all_files)} files",
+        "notes": notes,
+        "timings": timings,
+        "scaling": [{"name": "wall time by tree size", "x": "MB of text", "y": "seconds",
+                     "series": scaling}],
+        "tables": [{"name": f"Findings printed and peak RSS on the {sizes[-1]}-file tree",
+                    "columns": ["tool", "finding lines", "peak RSS"], "rows": rows}],
+    }

@@ -1,0 +1,576 @@
+"""Near-duplicate documents: candidates from MinHash + LSH, every candidate verified by exact
+Jaccard over stored shingle hashes, clusters as connected components, one survivor per cluster.
+
+The building blocks are pure functions on arrays (usable per partition by a distributed
+engine), and :func:`deduplicate` / :class:`Deduplicator` chain them::
+
+    texts --signatures--> (n, num_perm) --band_keys--> (n, bands) --candidate_pairs--> pairs
+          --shingle_sets + verify_pairs--> verified pairs --connected_components--> labels
+          --choose_survivors--> one kept document per cluster
+
+This module is also the ``near-duplicate`` rule family (TQ301, via :func:`corpus_checker`).
+numpy is imported only when work needs it, so ``textqa check`` on one file never loads it.
+
+>>> r = deduplicate(["the cat sat on the mat today", "The cat sat on the mat today!",
+...                  "something else entirely, nothing alike at all"])
+>>> [(c.members, c.keep) for c in r.clusters]
+[((0, 1), 0)]
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from textqa.errors import UsageError
+from textqa.model import Document, Finding, Related
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from textqa.check import Context
+    from textqa.minhash import ShingleSets, SignatureSpec
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "Cluster",
+    "DedupResult",
+    "Deduplicator",
+    "Explanation",
+    "Region",
+    "choose_survivors",
+    "connected_components",
+    "corpus_checker",
+    "deduplicate",
+    "exact_jaccard",
+    "explain",
+    "jaccard",
+    "verify_pairs",
+]
+
+DEFAULT_THRESHOLD = 0.8
+KeepPolicy = Literal["first", "longest", "shortest"]
+KeyFunction = Callable[[int], Any]
+
+
+# -- exact verification -------------------------------------------------------------------
+def jaccard(a: NDArray[np.uint64], b: NDArray[np.uint64]) -> float:
+    """Exact Jaccard similarity of two *sorted, de-duplicated* hash arrays (1.0 for two empty
+    sets is never asked for: documents without shingles are never candidates; it returns 0.0).
+
+    >>> import numpy as np
+    >>> jaccard(np.array([1, 2, 3], np.uint64), np.array([2, 3, 4], np.uint64))
+    0.5
+    """
+    import numpy as np  # noqa: PLC0415
+
+    if len(a) == 0 or len(b) == 0:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    pos = np.searchsorted(b, a)
+    pos[pos == len(b)] = 0
+    inter = int(np.count_nonzero(b[pos] == a))
+    return inter / (len(a) + len(b) - inter)
+
+
+def exact_jaccard(sets: ShingleSets, pairs: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Exact Jaccard of each pair ``(i, j)`` of rows of ``sets`` (sorted unique shingle hashes).
+
+    >>> from textqa.minhash import SignatureSpec, shingle_sets
+    >>> import numpy as np
+    >>> s = shingle_sets(["a b c d e f", "a b c d e g"], SignatureSpec())
+    >>> exact_jaccard(s, np.array([[0, 1]])).tolist()
+    [0.3333333333333333]
+    """
+    import numpy as np  # noqa: PLC0415
+
+    out = np.empty(len(pairs), dtype=np.float64)
+    for n, (i, j) in enumerate(pairs.tolist()):
+        out[n] = jaccard(sets[i], sets[j])
+    return out
+
+
+def verify_pairs(
+    sets: ShingleSets, pairs: NDArray[np.int64], threshold: float
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The pairs whose exact Jaccard is at least ``threshold``, and their Jaccard values."""
+    sims = exact_jaccard(sets, pairs)
+    keep = sims >= threshold
+    return pairs[keep], sims[keep]
+
+
+# -- clusters -----------------------------------------------------------------------------
+def connected_components(n: int, pairs: Iterable[tuple[int, int]] | NDArray[np.int64]) -> list[int]:
+    """Union-find over ``n`` items: the label of each item is the smallest item of its
+    component, so labels do not depend on the order of ``pairs``.
+
+    >>> connected_components(5, [(3, 4), (1, 3)])
+    [0, 1, 2, 1, 1]
+    """
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    rows = pairs.tolist() if hasattr(pairs, "tolist") else pairs
+    for i, j in rows:
+        ri, rj = find(int(i)), find(int(j))
+        if ri != rj:
+            if ri < rj:
+                parent[rj] = ri
+            else:
+                parent[ri] = rj
+    return [find(x) for x in range(n)]
+
+
+def choose_survivors(
+    groups: Sequence[Sequence[int]],
+    keep: KeepPolicy | KeyFunction = "first",
+    *,
+    lengths: Sequence[int] | None = None,
+    ids: Sequence[str] | None = None,
+) -> list[int]:
+    """The member kept in each group (members are input positions).
+
+    ``first`` keeps the earliest input; ``longest``/``shortest`` compare ``lengths``; a callable
+    maps a position to a sort key and the smallest key wins. Ties go to the smallest id (when
+    ``ids`` are given, which makes the choice independent of input order), then position.
+
+    >>> choose_survivors([[0, 2, 5]], "longest", lengths=[3, 0, 9, 0, 0, 9], ids=list("abcdez"))
+    [2]
+    >>> choose_survivors([[0, 2]], lambda i: -i)
+    [2]
+    """
+
+    def tie(i: int) -> tuple[str, int]:
+        return (ids[i] if ids is not None else "", i)
+
+    if keep == "first":
+        return [min(g) for g in groups]
+    if keep in ("longest", "shortest"):
+        if lengths is None:
+            raise UsageError(f"keep={keep!r} needs the document lengths")
+        sign = -1 if keep == "longest" else 1
+        return [min(g, key=lambda i: (sign * lengths[i], *tie(i))) for g in groups]
+    if callable(keep):
+        fn = keep
+        return [min(g, key=lambda i: (fn(i), *tie(i))) for g in groups]
+    raise UsageError(f"unknown keep policy {keep!r}; use first, longest, shortest or a function")
+
+
+# -- the pipeline -------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """Documents that are near-duplicates (connected by verified pairs). ``members`` are input
+    positions in ascending order; ``pairs`` are the verified ``(a, b, jaccard)`` edges."""
+
+    members: tuple[int, ...]
+    keep: int
+    pairs: tuple[tuple[int, int, float], ...]
+
+    @property
+    def drop(self) -> tuple[int, ...]:
+        """The members that are not kept."""
+        return tuple(m for m in self.members if m != self.keep)
+
+
+@dataclass(frozen=True, slots=True)
+class DedupResult:
+    """Clusters of size >= 2 (ordered by first member) and run statistics."""
+
+    clusters: tuple[Cluster, ...]
+    documents: int
+    candidates: int
+    verified: int
+    bands: int
+    rows: int
+    threshold: float
+    spec: SignatureSpec
+    empty: tuple[int, ...] = ()
+
+    def duplicates(self) -> set[int]:
+        """Positions of every document that is not kept."""
+        return {m for c in self.clusters for m in c.drop}
+
+    def kept(self) -> list[int]:
+        """Positions of the documents to keep (unique ones and one per cluster), ascending."""
+        dup = self.duplicates()
+        return [i for i in range(self.documents) if i not in dup]
+
+
+class Deduplicator:
+    """Streaming deduplication: :meth:`add` batches of texts (signatures are kept, texts are
+    not), then :meth:`finish`. Memory: ``4 * num_perm`` bytes per document plus, with
+    ``keep_shingles``, 8 bytes per distinct shingle; otherwise :meth:`finish` asks for the texts
+    of candidate documents again through ``fetch``.
+
+    ``bands`` x ``rows`` default to :func:`textqa.lsh.choose_bands` for the threshold.
+    """
+
+    def __init__(
+        self,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        spec: SignatureSpec | None = None,
+        bands: int | None = None,
+        rows: int | None = None,
+        keep_shingles: bool = False,
+    ) -> None:
+        from textqa.lsh import choose_bands  # noqa: PLC0415
+        from textqa.minhash import SignatureSpec  # noqa: PLC0415
+
+        if not 0.0 < threshold <= 1.0:
+            raise UsageError(f"threshold must be in (0, 1], not {threshold}")
+        self.threshold = threshold
+        self.spec: SignatureSpec = spec or SignatureSpec()
+        if (bands is None) != (rows is None):
+            raise UsageError("give both bands and rows, or neither")
+        if bands is None or rows is None:
+            bands, rows = choose_bands(threshold, self.spec.num_perm)
+        if bands < 1 or rows < 1 or bands * rows > self.spec.num_perm:
+            raise UsageError(
+                f"{bands} bands x {rows} rows do not fit num_perm={self.spec.num_perm}"
+            )
+        self.bands: int = bands
+        self.rows: int = rows
+        self.keep_shingles = keep_shingles
+        self._sigs: list[Any] = []
+        self._sets: list[Any] = []
+        self._lengths: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self._lengths)
+
+    def add(self, texts: Sequence[str]) -> None:
+        """Add a batch of texts (positions continue from the previous batches)."""
+        import numpy as np  # noqa: PLC0415
+
+        from textqa.minhash import ShingleSets, shingle_hashes, signatures_from_shingles  # noqa: PLC0415
+
+        h, off = shingle_hashes(texts, self.spec)
+        self._sigs.append(signatures_from_shingles(h, off, self.spec))
+        if self.keep_shingles:
+            self._sets.append(
+                ShingleSets.from_lists(
+                    [np.unique(h[off[i] : off[i + 1]]) for i in range(len(texts))]
+                )
+            )
+        self._lengths.extend(len(t) for t in texts)
+
+    def signatures(self) -> NDArray[np.uint32]:
+        import numpy as np  # noqa: PLC0415
+
+        if not self._sigs:
+            return np.zeros((0, self.spec.num_perm), dtype=np.uint32)
+        if len(self._sigs) > 1:
+            self._sigs = [np.concatenate(self._sigs)]
+        result: NDArray[np.uint32] = self._sigs[0]
+        return result
+
+    def candidates(self) -> NDArray[np.int64]:
+        """Candidate pairs ``(i < j)`` from LSH banding."""
+        from textqa.lsh import band_keys, candidate_pairs, valid_rows  # noqa: PLC0415
+
+        sigs = self.signatures()
+        return candidate_pairs(band_keys(sigs, self.bands, self.rows), valid_rows(sigs))
+
+    def finish(
+        self,
+        fetch: Callable[[Sequence[int]], Iterable[str]] | None = None,
+        *,
+        keep: KeepPolicy | KeyFunction = "first",
+        ids: Sequence[str] | None = None,
+    ) -> DedupResult:
+        """Verify candidates, cluster, choose survivors. Without ``keep_shingles``, ``fetch``
+        receives the sorted positions of candidate documents and must yield their texts in that
+        order (for example by re-reading the input)."""
+        import numpy as np  # noqa: PLC0415
+
+        from textqa.lsh import valid_rows  # noqa: PLC0415
+        from textqa.minhash import ShingleSets, shingle_sets  # noqa: PLC0415
+
+        n = len(self)
+        if ids is not None and len(ids) != n:
+            raise UsageError(f"{len(ids)} ids for {n} documents")
+        cand = self.candidates()
+        involved = np.unique(cand)
+        if self.keep_shingles:
+            sets = ShingleSets.concat(self._sets)
+            local = cand
+        else:
+            if fetch is None:
+                raise UsageError("finish() needs fetch= when shingles are not kept")
+            parts = []
+            from textqa.minhash import iter_batches  # noqa: PLC0415
+
+            for batch in iter_batches(fetch(involved.tolist())):
+                parts.append(shingle_sets(batch, self.spec))
+            sets = ShingleSets.concat(parts)
+            if len(sets) != len(involved):
+                raise UsageError(f"fetch returned {len(sets)} texts for {len(involved)} positions")
+            local = np.searchsorted(involved, cand)
+        vpairs_local, sims = verify_pairs(sets, local, self.threshold)
+        vpairs = vpairs_local if self.keep_shingles else involved[vpairs_local]
+        return _result(
+            vpairs,
+            sims,
+            n=n,
+            candidates=len(cand),
+            keep=keep,
+            lengths=self._lengths,
+            ids=ids,
+            bands=self.bands,
+            rows=self.rows,
+            threshold=self.threshold,
+            spec=self.spec,
+            empty=tuple(np.flatnonzero(~valid_rows(self.signatures())).tolist()),
+        )
+
+
+def _result(
+    vpairs: NDArray[np.int64],
+    sims: NDArray[np.float64],
+    *,
+    n: int,
+    candidates: int,
+    keep: KeepPolicy | KeyFunction,
+    lengths: Sequence[int],
+    ids: Sequence[str] | None,
+    bands: int,
+    rows: int,
+    threshold: float,
+    spec: SignatureSpec,
+    empty: tuple[int, ...],
+) -> DedupResult:
+    labels = connected_components(n, vpairs)
+    groups: dict[int, list[int]] = {}
+    for i, lab in enumerate(labels):
+        groups.setdefault(lab, []).append(i)
+    multi = [g for g in groups.values() if len(g) > 1]
+    multi.sort(key=lambda g: g[0])
+    survivors = choose_survivors(multi, keep, lengths=lengths, ids=ids)
+    edges: dict[int, list[tuple[int, int, float]]] = {}
+    for (a, b), s in zip(vpairs.tolist(), sims.tolist(), strict=True):
+        edges.setdefault(labels[a], []).append((a, b, s))
+    clusters = tuple(
+        Cluster(tuple(g), k, tuple(sorted(edges[labels[g[0]]])))
+        for g, k in zip(multi, survivors, strict=True)
+    )
+    return DedupResult(
+        clusters=clusters,
+        documents=n,
+        candidates=candidates,
+        verified=len(vpairs),
+        bands=bands,
+        rows=rows,
+        threshold=threshold,
+        spec=spec,
+        empty=empty,
+    )
+
+
+def deduplicate(
+    texts: Sequence[str],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    spec: SignatureSpec | None = None,
+    bands: int | None = None,
+    rows: int | None = None,
+    keep: KeepPolicy | KeyFunction = "first",
+    ids: Sequence[str] | None = None,
+    batch_bytes: int | None = None,
+) -> DedupResult:
+    """Near-duplicate clusters of ``texts``: every reported pair has exact shingle Jaccard
+    ``>= threshold``. Shingles are recomputed only for candidate documents, so memory beyond
+    the texts is the signatures plus the candidates' shingles.
+    """
+    from textqa.minhash import DEFAULT_BATCH_BYTES, iter_batches  # noqa: PLC0415
+
+    d = Deduplicator(threshold=threshold, spec=spec, bands=bands, rows=rows)
+    for batch in iter_batches(texts, batch_bytes or DEFAULT_BATCH_BYTES):
+        d.add(batch)
+    return d.finish(lambda rows_: (texts[i] for i in rows_), keep=keep, ids=ids)
+
+
+# -- explanations -------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A matching stretch: 1-based inclusive line ranges and character offsets in each text."""
+
+    a_lines: tuple[int, int]
+    b_lines: tuple[int, int]
+    a_span: tuple[int, int]
+    b_span: tuple[int, int]
+    words: int
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why two texts are near-duplicates: exact and estimated Jaccard, and aligned regions."""
+
+    jaccard: float
+    estimated: float
+    regions: tuple[Region, ...]
+
+
+def _tokens(text: str, profile: str) -> tuple[list[int], list[tuple[int, int]]]:
+    from textqa.minhash import normalize_for_hashing  # noqa: PLC0415
+    from textqa.tokenize import iter_words  # noqa: PLC0415
+
+    keys: list[int] = []
+    spans: list[tuple[int, int]] = []
+    table: dict[str, int] = {}
+    for start, end, word in iter_words(text):
+        norm = normalize_for_hashing(word, profile)
+        keys.append(table.setdefault(norm, _stable_id(norm)))
+        spans.append((start, end))
+    return keys, spans
+
+
+def _stable_id(word: str) -> int:
+    import zlib  # noqa: PLC0415
+
+    return zlib.crc32(word.encode("utf-8", "surrogatepass"))
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    i = 0
+    while True:
+        j = min((k for k in (text.find("\n", i), text.find("\r", i)) if k >= 0), default=-1)
+        if j < 0:
+            return starts
+        i = j + 2 if text.startswith("\r\n", j) else j + 1
+        starts.append(i)
+
+
+def explain(
+    text_a: str, text_b: str, spec: SignatureSpec | None = None, *, min_words: int | None = None
+) -> Explanation:
+    """Exact and estimated Jaccard of two texts and their aligned matching regions (runs of at
+    least ``min_words`` equal normalized words, default ``spec.ngram``; nearby runs merged), as
+    1-based line ranges in both texts.
+
+    >>> e = explain("intro\\nthe same five words here\\nend", "the same five words here\\nother")
+    >>> e.jaccard, [(r.a_lines, r.b_lines) for r in e.regions]
+    (0.25, [((2, 2), (1, 1))])
+    """
+    from rapidfuzz.distance import Indel  # noqa: PLC0415
+
+    from textqa.minhash import (  # noqa: PLC0415
+        SignatureSpec,
+        estimate_jaccard,
+        shingle_sets,
+        signatures,
+    )
+
+    spec = spec or SignatureSpec()
+    sets = shingle_sets([text_a, text_b], spec)
+    sigs = signatures([text_a, text_b], spec)
+    exact = jaccard(sets[0], sets[1])
+    estimated = estimate_jaccard(sigs[0], sigs[1])
+    need = spec.ngram if min_words is None else min_words
+    ka, sa = _tokens(text_a, spec.normalization)
+    kb, sb = _tokens(text_b, spec.normalization)
+    blocks = [
+        [op.src_start, op.src_end, op.dest_start, op.dest_end]
+        for op in Indel.opcodes(ka, kb)
+        if op.tag == "equal"
+    ]
+    merged: list[list[int]] = []
+    for blk in blocks:
+        if merged and blk[0] - merged[-1][1] <= need and blk[2] - merged[-1][3] <= need:
+            merged[-1][1], merged[-1][3] = blk[1], blk[3]
+            merged[-1].append(blk[1] - blk[0])
+        else:
+            merged.append([*blk, blk[1] - blk[0]])
+    la, lb = _line_starts(text_a), _line_starts(text_b)
+    regions = []
+    for blk in merged:
+        equal_words = sum(blk[4:])
+        if equal_words < need:
+            continue
+        a0, a1 = sa[blk[0]][0], sa[blk[1] - 1][1]
+        b0, b1 = sb[blk[2]][0], sb[blk[3] - 1][1]
+        regions.append(
+            Region(
+                a_lines=(bisect.bisect_right(la, a0), bisect.bisect_right(la, a1 - 1)),
+                b_lines=(bisect.bisect_right(lb, b0), bisect.bisect_right(lb, b1 - 1)),
+                a_span=(a0, a1),
+                b_span=(b0, b1),
+                words=equal_words,
+            )
+        )
+    return Explanation(exact, estimated, tuple(regions))
+
+
+# -- the TQ301 rule -----------------------------------------------------------------------
+#: documents with fewer words than this are not compared by TQ301 (tiny files match too easily)
+MIN_WORDS = 20
+
+
+class _CorpusChecker:
+    """TQ301 ``near-duplicate-file``: every file that is a near-duplicate of a file checked
+    before it gets a finding pointing at the most similar earlier file."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.threshold = ctx.settings.threshold("near-duplicate-file", DEFAULT_THRESHOLD)
+        self.min_words = int(ctx.settings.threshold("near-duplicate-min-words", MIN_WORDS))
+        self.docs: list[Document] = []
+
+    def add(self, doc: Document) -> None:
+        if len(doc.tokens) >= self.min_words:
+            self.docs.append(doc)
+
+    def findings(self) -> Iterator[Finding]:
+        if len(self.docs) < 2:
+            return
+        from textqa.rules import make_finding  # noqa: PLC0415
+
+        texts = [d.text for d in self.docs]
+        result = deduplicate(texts, threshold=self.threshold)
+        best: dict[int, tuple[float, int]] = {}
+        for c in result.clusters:
+            for a, b, s in c.pairs:
+                cur = best.get(b)
+                if cur is None or (s, -a) > (cur[0], -cur[1]):
+                    best[b] = (s, a)
+        for b, (sim, a) in sorted(best.items()):
+            da, db = self.docs[a], self.docs[b]
+            exp = explain(da.text, db.text, result.spec)
+            if exp.regions:
+                b_start, b_end = exp.regions[0].b_span[0], exp.regions[-1].b_span[1]
+                a_lines = (exp.regions[0].a_lines[0], exp.regions[-1].a_lines[1])
+                b_lines = (exp.regions[0].b_lines[0], exp.regions[-1].b_lines[1])
+            else:
+                b_start, b_end = 0, len(db.text)
+                a_lines = (1, len(da.lines) or 1)
+                b_lines = (1, len(db.lines) or 1)
+            where = f"{da.path or '-'}"
+            message = (
+                f"near-duplicate of {where} (Jaccard {sim:.2f}): lines {b_lines[0]}-{b_lines[1]} "
+                f"match its lines {a_lines[0]}-{a_lines[1]}"
+            )
+            related = Related(
+                da.path,
+                a_lines[0],
+                1,
+                end_line=a_lines[1],
+                end_column=None,
+                message=f"most similar earlier file (lines {a_lines[0]}-{a_lines[1]})",
+            )
+            yield make_finding(
+                db, "TQ301", b_start, b_end, message, related=[related], confidence=sim
+            )
+
+
+def corpus_checker(ctx: Context) -> _CorpusChecker:
+    """The TQ301 checker for files checked together (see :mod:`textqa.check`)."""
+    return _CorpusChecker(ctx)

@@ -1,0 +1,429 @@
+"""Repetition inside one document and across the files checked together.
+
+Rules (see ``docs/repetition.md`` for the precise definitions):
+
+* TQ201 ``repeated-paragraph`` (on): a prose paragraph whose normalized key equals an earlier
+  paragraph's; the finding sits on the repeat, with the first copy as related location and a
+  safe fix that deletes the repeat (with the blank lines before it).
+* TQ202 ``near-repeated-paragraph`` (on): a prose paragraph of at least 8 words whose key is at
+  least 90 % similar (rapidfuzz ``ratio``) to an earlier paragraph's, without being equal.
+* TQ203 ``repeated-line`` (off): a line equal to an earlier line; blank lines, lines of only
+  punctuation, masked markup (code, table rules) and lines of repeated paragraphs are ignored.
+* TQ204 ``boilerplate-paragraph`` (off, corpus scope): a prose paragraph that occurs in at least
+  ``boilerplate_min_docs`` of the files checked together.
+
+Only paragraphs with ``prose=True`` count: code blocks and other masked markup never repeat.
+The key of a paragraph or line is :func:`repetition_key`: whitespace runs collapsed to one space,
+ends stripped, case folded, nothing else.
+
+>>> from textqa import check
+>>> para = "A first paragraph with some words."
+>>> text = f"{para}\\n\\nMiddle.\\n\\n{para.upper()}\\n"
+>>> [(f.code, str(f.start), f.related[0].line) for f in check(text)]
+[('TQ201', '5:1', 1)]
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textqa.model import Document, Edit, Finding, Fix, Paragraph, Position, Related, Span
+from textqa.rules import RULES_BY_CODE, make_finding
+
+if TYPE_CHECKING:
+    from textqa.check import Context
+
+__all__ = [
+    "DEFAULT_BOILERPLATE_MIN_DOCS",
+    "DEFAULT_NEAR_REPEAT_MIN_WORDS",
+    "DEFAULT_NEAR_REPEAT_RATIO",
+    "DEFAULT_REPEATED_LINE_MIN_WORDS",
+    "DEFAULT_REPEATED_PARAGRAPH_MIN_WORDS",
+    "BoilerplateChecker",
+    "Repeat",
+    "check_document",
+    "corpus_checker",
+    "key_hash",
+    "min_docs_for",
+    "near_repeated_paragraphs",
+    "remove_paragraph_edit",
+    "repeated_lines",
+    "repeated_paragraphs",
+    "repetition_key",
+]
+
+#: TQ201 ignores paragraphs with fewer unmasked words (short headings such as "Examples" or
+#: "See also" legitimately repeat); setting ``repeated_paragraph_min_words``
+DEFAULT_REPEATED_PARAGRAPH_MIN_WORDS = 5
+#: TQ202 compares paragraphs of at least this many unmasked words; ``near_repeat_min_words``
+DEFAULT_NEAR_REPEAT_MIN_WORDS = 8
+#: TQ202 similarity threshold (rapidfuzz ``ratio`` / 100); ``near_repeat_ratio``
+DEFAULT_NEAR_REPEAT_RATIO = 0.9
+#: TQ203 ignores lines with fewer unmasked words; ``repeated_line_min_words``
+DEFAULT_REPEATED_LINE_MIN_WORDS = 4
+#: TQ204: a paragraph in at least this many files is boilerplate (a value below 1 is a fraction
+#: of the files checked); ``boilerplate_min_docs``
+DEFAULT_BOILERPLATE_MIN_DOCS = 3.0
+#: TQ204 ignores paragraphs with fewer unmasked words; ``boilerplate_min_words``
+DEFAULT_BOILERPLATE_MIN_WORDS = 3
+
+
+def repetition_key(text: str) -> str:
+    """The comparison key of a paragraph or line: whitespace runs (any Unicode whitespace,
+    line breaks and NO-BREAK SPACE included) collapsed to one space, ends stripped, case folded.
+
+    >>> repetition_key("  The  Cat\\n sat.\\u00a0Done ")
+    'the cat sat. done'
+    """
+    return " ".join(text.split()).casefold()
+
+
+def key_hash(key: str) -> int:
+    """A stable 64-bit hash of a key (the same on every run and machine, unlike ``hash``).
+
+    >>> key_hash("navigation") == key_hash("navigation"), key_hash("a") != key_hash("b")
+    (True, True)
+    """
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def min_docs_for(min_docs: float, n_docs: int) -> int:
+    """The document count a key needs to be boilerplate: ``min_docs`` itself when it is 1 or more
+    (rounded down), else that fraction of ``n_docs`` rounded up; never below 2.
+
+    >>> min_docs_for(3, 100), min_docs_for(0.3, 100), min_docs_for(0.001, 10)
+    (3, 30, 2)
+    """
+    if min_docs <= 0 or math.isnan(min_docs):
+        raise ValueError(f"min_docs must be positive, got {min_docs}")
+    need = int(min_docs) if min_docs >= 1 else math.ceil(min_docs * n_docs - 1e-9)
+    return max(2, need)
+
+
+# -- shared helpers -----------------------------------------------------------------------
+class _WordIndex:
+    """Counts the unmasked words of a document in any span (bisect over word starts)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.starts = [t.start for t in doc.tokens if t.kind == "word" and not t.masked]
+
+    def count(self, start: int, end: int) -> int:
+        return bisect.bisect_left(self.starts, end) - bisect.bisect_left(self.starts, start)
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    """A repeated unit (paragraph or line) ``span`` and the first copy ``first``.
+
+    ``similarity`` is 1.0 for exact repeats and the rapidfuzz ratio (0..1) for near-repeats.
+    """
+
+    span: Span
+    first: Span
+    similarity: float = 1.0
+
+
+def _candidate_paragraphs(
+    doc: Document, words: _WordIndex, min_words: int
+) -> Iterator[tuple[Paragraph, str]]:
+    for p in doc.paragraphs:
+        if p.prose and words.count(p.start, p.end) >= min_words:
+            yield p, repetition_key(doc.text[p.start : p.end])
+
+
+def repeated_paragraphs(
+    doc: Document, *, min_words: int = DEFAULT_REPEATED_PARAGRAPH_MIN_WORDS
+) -> list[tuple[Paragraph, Paragraph]]:
+    """``(repeat, first)`` for every prose paragraph whose key equals an earlier one's.
+
+    Linear time: one dictionary from key to first paragraph.
+
+    >>> from textqa import parse
+    >>> doc = parse("One two three four five.\\n\\nx\\n\\nOne two  three four five.")
+    >>> [(r.index, f.index) for r, f in repeated_paragraphs(doc)]
+    [(2, 0)]
+    """
+    first: dict[str, Paragraph] = {}
+    out: list[tuple[Paragraph, Paragraph]] = []
+    for p, key in _candidate_paragraphs(doc, _WordIndex(doc), min_words):
+        original = first.setdefault(key, p)
+        if original is not p:
+            out.append((p, original))
+    return out
+
+
+def near_repeated_paragraphs(
+    doc: Document,
+    *,
+    ratio: float = DEFAULT_NEAR_REPEAT_RATIO,
+    min_words: int = DEFAULT_NEAR_REPEAT_MIN_WORDS,
+) -> list[tuple[Paragraph, Paragraph, float]]:
+    """``(paragraph, most similar earlier paragraph, similarity)`` for prose paragraphs of at
+    least ``min_words`` words whose key is at least ``ratio`` similar (rapidfuzz ``fuzz.ratio``
+    / 100, the normalized Indel similarity) to an earlier, different key. Exact repeats are
+    TQ201's and are skipped. Ties go to the earliest paragraph.
+
+    >>> from textqa import parse
+    >>> a = "The quick brown fox jumps over the lazy dog near the river bank."
+    >>> doc = parse(a + "\\n\\n" + a.replace("quick", "quiet"))
+    >>> [(p.index, q.index, round(s, 3)) for p, q, s in near_repeated_paragraphs(doc)]
+    [(1, 0, 0.969)]
+    """
+    from rapidfuzz import fuzz  # noqa: PLC0415 -- only documents with long paragraphs pay for it
+
+    cutoff = ratio * 100.0
+    keys: list[str] = []
+    owners: list[Paragraph] = []
+    seen: set[str] = set()
+    out: list[tuple[Paragraph, Paragraph, float]] = []
+    for p, key in _candidate_paragraphs(doc, _WordIndex(doc), min_words):
+        if key in seen:
+            continue
+        best = -1.0
+        best_i = -1
+        n = len(key)
+        for i, other in enumerate(keys):
+            m = len(other)
+            # ratio <= 2 * min(n, m) / (n + m): skip pairs whose lengths alone rule them out
+            if 200.0 * min(n, m) < cutoff * (n + m):
+                continue
+            score = fuzz.ratio(key, other, score_cutoff=max(cutoff, best + 1e-9))
+            if score > best and score >= cutoff:
+                best, best_i = score, i
+        if best_i >= 0:
+            out.append((p, owners[best_i], best / 100.0))
+        seen.add(key)
+        keys.append(key)
+        owners.append(p)
+    return out
+
+
+def repeated_lines(
+    doc: Document,
+    *,
+    min_words: int = DEFAULT_REPEATED_LINE_MIN_WORDS,
+    skip: Sequence[Span] = (),
+) -> list[Repeat]:
+    """Lines equal (by key) to an earlier line. Ignored: blank lines, lines without a letter or
+    digit, lines of non-prose paragraphs (code blocks, table rules), lines with fewer than
+    ``min_words`` unmasked words, and lines inside a ``skip`` span (e.g. repeated paragraphs).
+    Spans cover the line without its surrounding whitespace.
+
+    >>> from textqa import parse
+    >>> doc = parse("- a line with four words\\n- other\\n- a line  with four words\\n")
+    >>> [(doc.position(r.span.start).line, doc.position(r.first.start).line)
+    ...  for r in repeated_lines(doc)]
+    [(3, 1)]
+    """
+    words = _WordIndex(doc)
+    non_prose = [p.span for p in doc.paragraphs if not p.prose]
+    excluded = sorted([*non_prose, *skip])
+    ex_starts = [s.start for s in excluded]
+    first: dict[str, Span] = {}
+    out: list[Repeat] = []
+    text = doc.text
+    for line in doc.lines:
+        raw = text[line.start : line.end]
+        stripped = raw.strip()
+        if not stripped or not any(c.isalnum() for c in stripped):
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        span = Span(line.start + lead, line.start + lead + len(stripped))
+        i = bisect.bisect_right(ex_starts, span.start) - 1
+        if i >= 0 and excluded[i].end >= span.end:
+            continue
+        if words.count(span.start, span.end) < min_words:
+            continue
+        key = repetition_key(stripped)
+        original = first.setdefault(key, span)
+        if original is not span:
+            out.append(Repeat(span, original))
+    return out
+
+
+def remove_paragraph_edit(doc: Document, paragraph: Paragraph) -> Edit:
+    """The edit deleting ``paragraph`` together with the line break and blank lines before it,
+    so the text around it keeps its shape. The paragraph must not be the first one.
+
+    >>> from textqa import parse
+    >>> doc = parse("A.\\n\\nB.\\n\\nA.\\n")
+    >>> e = remove_paragraph_edit(doc, doc.paragraphs[2])
+    >>> doc.text[: e.span.start] + doc.text[e.span.end :]
+    'A.\\n\\nB.\\n'
+    """
+    if paragraph.index == 0:
+        raise ValueError("the first paragraph has no paragraph before it")
+    prev = doc.paragraphs[paragraph.index - 1]
+    return Edit(Span(prev.end, paragraph.end), "")
+
+
+# -- the rule family entry points ---------------------------------------------------------
+def _trimmed(doc: Document, p: Paragraph) -> Span:
+    """The paragraph without its leading indentation (findings point at the first character)."""
+    raw = doc.text[p.start : p.end]
+    return Span(p.start + len(raw) - len(raw.lstrip()), p.end)
+
+
+def _related(doc: Document, span: Span, message: str) -> Related:
+    start = doc.position(span.start)
+    end = doc.position(span.end)
+    return Related(doc.path, start.line, start.column, end.line, end.column, message)
+
+
+def _threshold_int(ctx: Context, key: str, default: int) -> int:
+    return max(1, int(ctx.settings.threshold(key, default)))
+
+
+def check_document(doc: Document, ctx: Context) -> Iterable[Finding]:
+    """TQ201, TQ202 and TQ203 on one document."""
+    out: list[Finding] = []
+    repeated: list[Span] = []
+    if ctx.wants("TQ201"):
+        min_words = _threshold_int(
+            ctx, "repeated_paragraph_min_words", DEFAULT_REPEATED_PARAGRAPH_MIN_WORDS
+        )
+        for p, first in repeated_paragraphs(doc, min_words=min_words):
+            repeated.append(p.span)  # its lines are not reported again by TQ203
+            line = first.first_line
+            fix = Fix(
+                (remove_paragraph_edit(doc, p),),
+                safe=True,
+                description=f"remove the repeated paragraph (first copy at line {line})",
+            )
+            out.append(
+                make_finding(
+                    doc,
+                    "TQ201",
+                    _trimmed(doc, p).start,
+                    p.end,
+                    f"paragraph repeats the paragraph at line {line}",
+                    related=(_related(doc, _trimmed(doc, first), "first copy"),),
+                    fix=fix,
+                )
+            )
+    if ctx.wants("TQ202"):
+        ratio = ctx.settings.threshold("near_repeat_ratio", DEFAULT_NEAR_REPEAT_RATIO)
+        min_words = _threshold_int(ctx, "near_repeat_min_words", DEFAULT_NEAR_REPEAT_MIN_WORDS)
+        for p, first, sim in near_repeated_paragraphs(doc, ratio=ratio, min_words=min_words):
+            pct = math.floor(sim * 1000) / 10
+            out.append(
+                make_finding(
+                    doc,
+                    "TQ202",
+                    _trimmed(doc, p).start,
+                    p.end,
+                    f"paragraph is {pct:g}% similar to the paragraph at line {first.first_line}",
+                    related=(_related(doc, _trimmed(doc, first), f"{pct:g}% similar"),),
+                    confidence=sim,
+                )
+            )
+    if ctx.wants("TQ203"):
+        min_words = _threshold_int(ctx, "repeated_line_min_words", DEFAULT_REPEATED_LINE_MIN_WORDS)
+        for r in repeated_lines(doc, min_words=min_words, skip=repeated):
+            line = doc.position(r.first.start).line
+            li = doc.lines[doc.position(r.span.start).line - 1]
+            out.append(
+                make_finding(
+                    doc,
+                    "TQ203",
+                    r.span.start,
+                    r.span.end,
+                    f"line repeats line {line}",
+                    related=(_related(doc, r.first, "first copy"),),
+                    fix=Fix(
+                        (Edit(Span(li.start, li.next_start), ""),),
+                        safe=False,
+                        description="delete the repeated line",
+                    ),
+                )
+            )
+    return out
+
+
+@dataclass(slots=True)
+class _Occurrence:
+    key: int
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+class BoilerplateChecker:
+    """TQ204 over the documents checked together.
+
+    Memory: one counter per distinct paragraph key (a 64-bit hash, never the text), plus
+    per document the hash and position of each candidate paragraph (a few integers each), so
+    the findings can be written once every document has been counted.
+    """
+
+    def __init__(
+        self,
+        *,
+        min_docs: float = DEFAULT_BOILERPLATE_MIN_DOCS,
+        min_words: int = DEFAULT_BOILERPLATE_MIN_WORDS,
+    ) -> None:
+        min_docs_for(min_docs, 1)  # validate early
+        self.min_docs = min_docs
+        self.min_words = min_words
+        self.doc_count: dict[int, int] = {}
+        self.first: dict[int, tuple[str | None, int, int]] = {}
+        self.docs: list[tuple[str | None, list[_Occurrence]]] = []
+
+    def add(self, doc: Document) -> None:
+        occurrences: list[_Occurrence] = []
+        seen: set[int] = set()
+        for p, key in _candidate_paragraphs(doc, _WordIndex(doc), self.min_words):
+            h = key_hash(key)
+            span = _trimmed(doc, p)
+            start, end = doc.position(span.start), doc.position(span.end)
+            occurrences.append(
+                _Occurrence(h, span.start, span.end, start.line, start.column, end.line, end.column)
+            )
+            if h not in seen:
+                seen.add(h)
+                self.doc_count[h] = self.doc_count.get(h, 0) + 1
+                self.first.setdefault(h, (doc.path, start.line, start.column))
+        self.docs.append((doc.path, occurrences))
+
+    def findings(self) -> Iterable[Finding]:
+        rule = RULES_BY_CODE["TQ204"]
+        need = min_docs_for(self.min_docs, len(self.docs))
+        total = len(self.docs)
+        for path, occurrences in self.docs:
+            for o in occurrences:
+                n = self.doc_count[o.key]
+                if n < need:
+                    continue
+                fpath, fline, fcol = self.first[o.key]
+                related: tuple[Related, ...] = ()
+                if (fpath, fline, fcol) != (path, o.line, o.column):
+                    related = (Related(fpath, fline, fcol, message="first occurrence"),)
+                yield Finding(
+                    code=rule.code,
+                    name=rule.name,
+                    family=rule.family,
+                    severity=rule.severity,
+                    message=f"boilerplate: this paragraph occurs in {n} of {total} files",
+                    span=Span(o.start, o.end),
+                    start=Position(o.line, o.column),
+                    end=Position(o.end_line, o.end_column),
+                    path=path,
+                    related=related,
+                )
+
+
+def corpus_checker(ctx: Context) -> BoilerplateChecker:
+    """TQ204's checker (settings ``boilerplate_min_docs``, ``boilerplate_min_words``)."""
+    return BoilerplateChecker(
+        min_docs=ctx.settings.threshold("boilerplate_min_docs", DEFAULT_BOILERPLATE_MIN_DOCS),
+        min_words=_threshold_int(ctx, "boilerplate_min_words", DEFAULT_BOILERPLATE_MIN_WORDS),
+    )

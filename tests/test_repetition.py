@@ -1,0 +1,260 @@
+"""Repetition rules TQ201-TQ204: oracle tests against slow references, fixes, the seed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rapidfuzz import fuzz
+
+import textqa
+from textqa.fixes import apply_fixes
+from textqa.repetition import (
+    near_repeated_paragraphs,
+    repeated_lines,
+    repeated_paragraphs,
+    repetition_key,
+)
+
+from .conftest import ROOT, run_cli
+from .strategies import kinds, repetitive_documents
+
+SEED = ROOT / "seeds" / "000_8e9dbe92525a050e.txt"
+PARA = "The committee approved the new budget after a long debate on Tuesday."
+
+
+def _codes(findings: list[textqa.Finding]) -> list[tuple[str, str]]:
+    return [(f.code, str(f.start)) for f in findings]
+
+
+# -- slow, obviously-correct references ----------------------------------------------------
+def _ref_key(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip().casefold()
+
+
+def _ref_words(doc: textqa.Document, start: int, end: int) -> int:
+    return sum(
+        1 for t in doc.tokens if t.kind == "word" and not t.masked and start <= t.start < end
+    )
+
+
+def _ref_repeats(doc: textqa.Document, min_words: int) -> list[tuple[int, int]]:
+    """O(n^2): for each paragraph, the first earlier paragraph with an equal key."""
+    ok = [p for p in doc.paragraphs if p.prose and _ref_words(doc, p.start, p.end) >= min_words]
+    out = []
+    for j, q in enumerate(ok):
+        for p in ok[:j]:
+            if _ref_key(doc.paragraph_text(p)) == _ref_key(doc.paragraph_text(q)):
+                out.append((q.index, p.index))
+                break
+    return out
+
+
+@given(repetitive_documents, kinds, st.integers(1, 8))
+def test_repeated_paragraphs_equals_quadratic_reference(text: str, kind: str, n: int) -> None:
+    doc = textqa.parse(text, kind=kind)  # type: ignore[arg-type]
+    fast = [(r.index, f.index) for r, f in repeated_paragraphs(doc, min_words=n)]
+    assert fast == _ref_repeats(doc, n)
+
+
+@given(repetitive_documents, kinds)
+def test_near_repeats_equal_quadratic_reference(text: str, kind: str) -> None:
+    doc = textqa.parse(text, kind=kind)  # type: ignore[arg-type]
+    ok = [p for p in doc.paragraphs if p.prose and _ref_words(doc, p.start, p.end) >= 8]
+    expected = []
+    for j, q in enumerate(ok):
+        kq = _ref_key(doc.paragraph_text(q))
+        earlier = [_ref_key(doc.paragraph_text(p)) for p in ok[:j]]
+        if kq in earlier:
+            continue
+        scored = [
+            (fuzz.ratio(kq, _ref_key(doc.paragraph_text(p))), -i, p.index)
+            for i, p in enumerate(ok[:j])
+            if _ref_key(doc.paragraph_text(p)) not in earlier[:i]
+        ]
+        scored = [s for s in scored if s[0] >= 90]
+        if scored:
+            best = max(scored)
+            expected.append((q.index, best[2], round(best[0] / 100, 9)))
+    got = [(p.index, f.index, round(s, 9)) for p, f, s in near_repeated_paragraphs(doc)]
+    assert got == expected
+
+
+@given(repetitive_documents, kinds)
+def test_repeated_lines_equal_reference(text: str, kind: str) -> None:
+    doc = textqa.parse(text, kind=kind)  # type: ignore[arg-type]
+    non_prose = [p for p in doc.paragraphs if not p.prose]
+    seen: dict[str, int] = {}
+    expected = []
+    for line in doc.lines:
+        s = doc.text[line.start : line.end]
+        if not re.search(r"\w", s.replace("_", "")) or not s.strip():
+            continue
+        lead = len(s) - len(s.lstrip())
+        start, end = line.start + lead, line.start + lead + len(s.strip())
+        if any(p.start <= start and end <= p.end for p in non_prose):
+            continue
+        if _ref_words(doc, start, end) < 4:
+            continue
+        k = _ref_key(s)
+        if k in seen:
+            expected.append((start, seen[k]))
+        else:
+            seen[k] = start
+    assert [(r.span.start, r.first.start) for r in repeated_lines(doc)] == expected
+
+
+@given(repetitive_documents, kinds)
+def test_fixes_applied_twice_equal_once(text: str, kind: str) -> None:
+    path = {"markdown": "x.md", "rst": "x.rst", "text": "x.txt"}[kind]
+    once = apply_fixes(text, textqa.check(text, path=path, select=["TQ201"])).text
+    twice = apply_fixes(once, textqa.check(once, path=path, select=["TQ201"])).text
+    assert twice == once
+    assert textqa.check(once, path=path, select=["TQ201"]) == []
+
+
+# -- TQ201 ---------------------------------------------------------------------------------
+def test_seed_has_exactly_one_repetition_finding() -> None:
+    findings = textqa.check_paths([str(SEED)]).findings
+    ours = [f for f in findings if f.family == "repetition"]
+    assert [(f.code, str(f.start)) for f in ours] == [("TQ201", "7:1")]
+    (f,) = ours
+    assert [(r.line, r.column) for r in f.related] == [(5, 1)]
+    assert f.fix is not None
+    assert f.fix.safe
+    fixed = apply_fixes(SEED.read_text("utf-8"), ours).text
+    assert fixed.count(SEED.read_text("utf-8").splitlines()[4]) == 1
+    assert textqa.check(fixed, select=["repetition"]) == []
+
+
+def test_seed_has_no_other_repetition_at_any_setting() -> None:
+    doc = textqa.parse(SEED.read_text("utf-8"), str(SEED))
+    codes = {f.code for f in textqa.check(doc, select=["TQ2"])}
+    assert codes == {"TQ201"}
+    assert near_repeated_paragraphs(doc) == []
+
+
+def test_repeat_key_ignores_whitespace_and_case_only() -> None:
+    text = f"{PARA}\n\nOther words here.\n\n  {PARA.upper().replace(' ', '   ')}\n"
+    assert _codes(textqa.check(text, select=["TQ201"])) == [("TQ201", "5:3")]
+    changed = PARA.replace("budget", "budgets")
+    assert textqa.check(f"{PARA}\n\n{changed}\n", select=["TQ201"]) == []
+    assert repetition_key("a\u00a0b\u2003c\r\nd") == "a b c d"
+
+
+def test_code_blocks_and_short_paragraphs_do_not_count() -> None:
+    code = "```\nfor x in range(10): print(x) and more code\n```"
+    md = f"{code}\n\n{code}\n\nSee also\n\nSee also\n"
+    assert textqa.check(md, path="a.md", select=["TQ2"]) == []
+    block = "Example::\n\n    x = 1 + two + three + four\n"
+    rst = f"{block}\nText.\n\n{block}"
+    assert textqa.check(rst, path="a.rst", select=["TQ201"]) == []
+
+
+def test_min_words_setting() -> None:
+    text = "Short but repeated.\n\nShort but repeated.\n"
+    assert textqa.check(text, select=["TQ201"]) == []
+    settings = textqa.Settings(select=("TQ201",), thresholds={"repeated_paragraph_min_words": 2})
+    assert _codes(textqa.check(text, settings=settings)) == [("TQ201", "3:1")]
+
+
+def test_three_copies_all_removed_in_one_pass() -> None:
+    text = f"{PARA}\n\n{PARA}\n\n{PARA}\n"
+    findings = textqa.check(text, select=["TQ201"])
+    assert [f.related[0].line for f in findings] == [1, 1]
+    assert apply_fixes(text, findings).text == f"{PARA}\n"
+
+
+def test_fix_keeps_crlf_and_surroundings() -> None:
+    text = f"Intro line here.\r\n\r\n{PARA}\r\n\r\n{PARA}\r\n\r\nEnd.\r\n"
+    fixed = apply_fixes(text, textqa.check(text, select=["TQ201"])).text
+    assert fixed == f"Intro line here.\r\n\r\n{PARA}\r\n\r\nEnd.\r\n"
+
+
+# -- TQ202 ---------------------------------------------------------------------------------
+def test_near_repeat_message_and_threshold() -> None:
+    near = PARA.replace("Tuesday", "Monday")
+    findings = textqa.check(f"{PARA}\n\n{near}\n", select=["TQ202"])
+    assert _codes(findings) == [("TQ202", "3:1")]
+    assert "% similar to the paragraph at line 1" in findings[0].message
+    assert 0.9 <= findings[0].confidence < 1
+    strict = textqa.Settings(select=("TQ202",), thresholds={"near_repeat_ratio": 0.99})
+    assert textqa.check(f"{PARA}\n\n{near}\n", settings=strict) == []
+
+
+def test_near_repeat_needs_eight_words_and_skips_exact() -> None:
+    short = "Seven words are not quite enough here."
+    assert textqa.check(f"{short}\n\n{short[:-1]}!\n", select=["TQ202"]) == []
+    assert textqa.check(f"{PARA}\n\n{PARA}\n", select=["TQ202"]) == []
+
+
+# -- TQ203 ---------------------------------------------------------------------------------
+def test_repeated_line_ignores_punctuation_blank_and_table_rules() -> None:
+    md = (
+        "| name | value |\n|------|-------|\n| a long cell with words | 1 |\n\n"
+        "| name | value |\n|------|-------|\n| a long cell with words | 1 |\n\n"
+        "-----\n\n-----\n"
+    )
+    got = textqa.check(md, path="t.md", select=["TQ203"])
+    assert _codes(got) == [("TQ203", "7:1")]
+    assert got[0].fix is not None
+    assert not got[0].fix.safe
+
+
+def test_repeated_line_off_by_default() -> None:
+    text = "a line with enough words\nother\na line with enough words\n"
+    assert textqa.check(text) == []
+    assert _codes(textqa.check(text, select=["TQ203"])) == [("TQ203", "3:1")]
+
+
+# -- TQ204 ---------------------------------------------------------------------------------
+def _pages(tmp_path: Path, n: int) -> list[str]:
+    paths = []
+    for i in range(n):
+        p = tmp_path / f"page{i}.md"
+        p.write_text(f"# Page {i}\n\nUnique body number {i} of this page.\n\n"
+                     "Report a bug on the tracker.\n", "utf-8")
+        paths.append(str(p))
+    return paths
+
+
+def test_boilerplate_needs_three_files(tmp_path: Path) -> None:
+    paths = _pages(tmp_path, 3)
+    got = textqa.check_paths(paths[:2], select=["TQ204"]).findings
+    assert got == ()
+    got = textqa.check_paths(paths, select=["TQ204"]).findings
+    assert [(Path(f.path or "").name, str(f.start)) for f in got] == [
+        ("page0.md", "5:1"), ("page1.md", "5:1"), ("page2.md", "5:1")
+    ]
+    assert got[0].related == ()
+    assert got[1].related[0].path == paths[0]
+    assert "occurs in 3 of 3 files" in got[1].message
+
+
+def test_boilerplate_fraction_setting(tmp_path: Path) -> None:
+    paths = _pages(tmp_path, 4)
+    half = textqa.Settings(select=("TQ204",), thresholds={"boilerplate_min_docs": 0.5})
+    assert len(textqa.check_paths(paths[:2], settings=half).findings) == 2
+    many = textqa.Settings(select=("TQ204",), thresholds={"boilerplate_min_docs": 5})
+    assert textqa.check_paths(paths, settings=many).findings == ()
+
+
+def test_boilerplate_is_off_by_default(tmp_path: Path) -> None:
+    assert textqa.check_paths(_pages(tmp_path, 4)).findings == ()
+
+
+def test_cli_check_extend_select_tq204(tmp_path: Path) -> None:
+    paths = _pages(tmp_path, 3)
+    proc = run_cli("check", "--select", "TQ204", *paths)
+    assert proc.returncode == 1
+    assert proc.stdout.decode().count("TQ204 boilerplate-paragraph") == 3
+
+
+@pytest.mark.parametrize("code", ["TQ201", "TQ202", "TQ203", "TQ204"])
+def test_rules_are_in_the_table(code: str) -> None:
+    rule = textqa.rules.RULES_BY_CODE[code]  # type: ignore[attr-defined]
+    assert rule.family == "repetition"
+    assert rule.default == (code in {"TQ201", "TQ202"})
