@@ -43,8 +43,19 @@ class Settings:
     @property
     def enabled(self) -> frozenset[str]:
         """The enabled rule codes. ``spelling="full"`` adds TQ402 (unknown-word) whenever another
-        spelling rule is enabled, unless TQ402 is ignored."""
+        spelling rule is enabled, unless TQ402 is ignored; in ``strict`` mode TQ402 runs only when
+        selected by its code or name (not by ``TQ4``, ``spelling`` or ``ALL``).
+
+        >>> sorted(Settings(select=("spelling",)).enabled)
+        ['TQ401', 'TQ403', 'TQ404', 'TQ405']
+        >>> "TQ402" in Settings(select=("spelling",), spelling="full").enabled
+        True
+        """
         enabled = resolve_selection(self.select, self.ignore, self.extend_select)
+        if self.spelling == "strict" and "TQ402" in enabled:
+            named = {s.strip().upper() for s in (*(self.select or ()), *self.extend_select)}
+            if not named & {"TQ402", "UNKNOWN-WORD"}:
+                enabled = enabled - {"TQ402"}
         if (
             self.spelling == "full"
             and "TQ402" not in enabled

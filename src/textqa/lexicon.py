@@ -1,4 +1,4 @@
-"""The shipped word lists, loaded lazily: the lexicon (by frequency level) and the misspelling table.
+"""The shipped word lists, loaded lazily: the lexicon (by frequency level) and misspellings.
 
 Data lives in ``textqa/data`` (built by ``tools/build_lexicon.py`` from SCOWL, cspell-dicts'
 software terms and typos' misspelling table; licences in ``data/licences``). Each file is a
@@ -17,10 +17,13 @@ terms and generated inflections.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gzip
 from collections.abc import Iterable
 from pathlib import Path
+
+from textqa.errors import ConfigError
 
 __all__ = [
     "LEVELS",
@@ -172,8 +175,6 @@ class MisspellingTable:
             return None
         if self._right is None:
             self._right = self._right_raw.split("\n")
-        import bisect
-
         i = bisect.bisect_left(self._wrong_list, word)
         return tuple(self._right[i].split(","))
 
@@ -198,8 +199,6 @@ def user_words(words: tuple[str, ...], words_file: str | None) -> frozenset[str]
     """
     out = {normalize_apostrophes(w.strip()) for w in words if w.strip()}
     if words_file:
-        from textqa.errors import ConfigError
-
         try:
             text = Path(words_file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:

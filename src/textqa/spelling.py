@@ -48,25 +48,50 @@ __all__ = [
 
 #: doubles that are grammatical ("what it is is ...", "he had had enough") or idiomatic
 LEGITIMATE_DOUBLES = frozenset(
-    """had that bye ha haha ho hey hip tut knock chop yada blah la ta pooh tsk boo dum bang
-    ooh mm hmm hush night pom bora wagga walla""".split()
+    {
+        "had", "that", "long", "bye", "ha", "haha", "ho", "hey", "hip", "tut", "knock", "chop",
+        "yada", "blah", "la", "ta", "pooh", "tsk", "boo", "dum", "bang", "ooh", "mm", "hmm",
+        "hush", "night", "pom", "bora", "wagga", "walla",
+    }
+)
+#: two-consonant word starts that English spells (``str``, ``sch`` start with these too); any
+#: other consonant pair opens a word read letter by letter (``an lvalue``, ``an mbox``, ``an nth``)
+_ONSETS = frozenset(
+    {
+        "bl", "br", "ch", "cl", "cr", "dr", "dw", "fl", "fr", "gh", "gl", "gn", "gr", "kn",
+        "ph", "pl", "pr", "ps", "pt", "qu", "rh", "sc", "sh", "sk", "sl", "sm", "sn", "sp",
+        "st", "sv", "sw", "th", "tr", "ts", "tw", "wh", "wr",
+    }
 )
 #: ``is is`` is grammatical only after a free relative: "what it is is", "all it is is"
-_IS_IS_OPENERS = frozenset("what all thing problem question point".split())
+_IS_IS_OPENERS = frozenset(
+    {
+        "what", "all", "thing", "problem", "question", "point",
+    }
+)
 #: interjection syllables whose repetitions are words (``hahaha``), never stutters
 _INTERJECTION_UNITS = frozenset(
-    "ha he hi ho hm la na ya yo da pa ma mo bo lo oh ah eh uh um mm aa bla tra tsk dum".split()
+    {
+        "ha", "he", "hi", "ho", "hm", "la", "na", "ya", "yo", "da", "pa", "ma", "mo", "bo",
+        "lo", "oh", "ah", "eh", "uh", "um", "mm", "aa", "bla", "tra", "tsk", "dum",
+    }
 )
 #: words that never follow an article (an article before them is a variable or a letter)
 _CLOSED_CLASS = frozenset(
-    """a an the and or nor but if is are was were be been as at of on in into onto to by for
-    from with than then so not no it its is isn't aren't wasn't weren't has have had does do
-    did can could will would shall should may might must which who whom whose that this these
-    those where when while whereas all any each every either neither both some such via per
-    vs etc i e g""".split()
+    {
+        "a", "an", "the", "and", "or", "nor", "but", "if", "is", "are", "was", "were", "be",
+        "been", "as", "at", "of", "on", "in", "into", "onto", "to", "by", "for", "from", "with",
+        "than", "then", "so", "not", "no", "it", "its", "isn't", "aren't", "wasn't",
+        "weren't", "has", "have", "had", "does", "do", "did", "can", "could", "will", "would",
+        "shall", "should", "may", "might", "must", "which", "who", "whom", "whose", "that",
+        "this", "these", "those", "where", "when", "while", "whereas", "all", "any", "each",
+        "every", "either", "neither", "both", "some", "such", "via", "per", "vs", "etc", "i",
+        "e", "g",
+    }
 )
 
 _PUNCT_ARTICLE_GAP = (", ", ",\u00a0")
+_FOREIGN_WINDOW = 2
 
 
 def _unmasked_words(doc: Document) -> list[Token]:
@@ -109,7 +134,11 @@ def _stutter_units(word: str) -> list[tuple[str, int]]:
         return []
     period = len(found[0])
     n = len(word)
-    return [(word[:p], n // p) for p in range(n // 2, period - 1, -1) if n % p == 0 and p % period == 0]
+    return [
+        (word[:p], n // p)
+        for p in range(n // 2, period - 1, -1)
+        if n % p == 0 and p % period == 0
+    ]
 
 
 # -- articles -------------------------------------------------------------------------------
@@ -126,7 +155,7 @@ def article_sound(word: str) -> str | None:
         return None
     w = word.lower()
     first = w[0]
-    if first == "h" or first == "y" or first == "w":
+    if first in "hywx":
         return None
     if first in "ai":
         return "vowel"
@@ -144,6 +173,8 @@ def article_sound(word: str) -> str | None:
                          "urg", "urn", "urb")):
             return "vowel"
         return None
+    if w[1] not in "aeiouy" and w[:2] not in _ONSETS:
+        return None  # read as letters: "an lvalue", "an nth", "an sdist"
     return "consonant"
 
 
@@ -192,7 +223,8 @@ def _table_and_stutters(
     want_table = ctx.wants("TQ401")
     want_stutter = ctx.wants("TQ403")
     vocab: Counter[str] | None = None
-    for tok in words:
+    hits: list[tuple[int, Finding]] = []
+    for i, tok in enumerate(words):
         text = tok.text
         if want_table:
             low = text.lower()
@@ -205,20 +237,28 @@ def _table_and_stutters(
                     vocab = _doc_vocabulary(words)
                 found = _table_finding(doc, tok, low, table.get(low) or (), opts, vocab)
                 if found is not None:
-                    yield found
+                    hits.append((i, found))
                 continue
             if "-" in low:
-                yield from _table_parts(doc, tok, opts)
-        if want_stutter and len(text) >= 4:
-            if text in (text + text)[1:-1] or text.lower() in (text.lower() * 2)[1:-1]:
-                if vocab is None:
-                    vocab = _doc_vocabulary(words)
-                found = _stutter_finding(doc, tok, opts, vocab)
-                if found is not None:
-                    yield found
+                hits.extend((i, f) for f in _table_parts(doc, tok, opts))
+        if want_stutter and len(text) >= 4 and text.lower() in (text.lower() * 2)[1:-1]:
+            if vocab is None:
+                vocab = _doc_vocabulary(words)
+            found = _stutter_finding(doc, tok, opts, vocab)
+            if found is not None:
+                yield found
+    # Two capitalized known misspellings within a few words of each other are a foreign phrase
+    # or a name ("Stichting Mathematisch Centrum", "Januar, Februar"), not two slips.
+    caps = [(i, f) for i, f in hits if words[i].text[:1].isupper()]
+    for i, found in hits:
+        if words[i].text[:1].isupper() and any(
+            j != i and abs(j - i) <= _FOREIGN_WINDOW for j, _ in caps
+        ):
+            continue
+        yield found
 
 
-def _table_finding(
+def _table_finding(  # noqa: PLR0917 -- private helper, called from two places
     doc: Document,
     tok: Token,
     low: str,
@@ -230,8 +270,8 @@ def _table_finding(
 ) -> Finding | None:
     text = tok.text if text is None else text
     start = tok.start if start is None else start
-    if text.isupper() and len(text) > 1:
-        return None  # an acronym, not a slip
+    if any(c.isupper() for c in text[1:]):
+        return None  # an acronym or a camelCase name, not a slip
     if any(c.isdigit() or c == "_" for c in text):
         return None
     if _in_vocabulary(text, opts.vocabulary):
@@ -286,24 +326,31 @@ def _stutter_finding(
         return None
     if not text.islower() and low in table.reduplicated_any:
         return None
-    if vocab.get(low, 0) >= 3:
-        return None  # used throughout the document: a term, not a slip
-    units = _stutter_units(text)
-    if not units or units[-1][0].lower() in _INTERJECTION_UNITS:
+    units = [(u, c) for u, c in _stutter_units(text) if len(u) >= 2]
+    if not units or units[-1][0].lower() in _INTERJECTION_UNITS or len(set(low)) == 1:
         return None
-    lex = lexicon(opts.language)
+    # The unit the writer meant: the one used most elsewhere in the document as written
+    # (ISISISIS -> ISIS in an article about ISIS), else the most common known word.
+    exact = Counter(t.text for t in _unmasked_words(doc)) if len(units) > 1 else None
     chosen: tuple[str, int] | None = None
-    for unit, count in units:
-        ul = unit.lower()
-        if len(ul) < 2:
-            continue
-        if (
-            vocab.get(ul, 0) > 0
-            or _in_vocabulary(ul, opts.vocabulary)
-            or lex.level(ul, 50 if len(ul) == 2 else 90) is not None
-        ):
+    if exact is not None:
+        used = [(exact[u], len(u), u, c) for u, c in units if exact[u] > 0]
+        if used:
+            _, _, unit, count = max(used)
             chosen = (unit, count)
-            break
+    if chosen is None:
+        lex = lexicon(opts.language)
+        ranked = []
+        for unit, count in units:
+            ul = unit.lower()
+            level = lex.level(ul, 50 if len(ul) == 2 else 90)
+            if level is None and (vocab.get(ul, 0) > 0 or _in_vocabulary(ul, opts.vocabulary)):
+                level = 95
+            if level is not None:
+                ranked.append((level, -len(ul), unit, count))
+        if ranked:
+            _, _, unit, count = min(ranked)
+            chosen = (unit, count)
     if chosen is None:
         return None
     unit, count = chosen
@@ -322,8 +369,8 @@ def _stutter_finding(
 def _gap_is_doubling(gap: str) -> bool:
     """The text between two doubled words: one space, or one line break with indentation.
 
-    >>> _gap_is_doubling(" "), _gap_is_doubling("\\n   "), _gap_is_doubling("   "), _gap_is_doubling(", ")
-    (True, True, False, False)
+    >>> [_gap_is_doubling(g) for g in (" ", "\\n   ", "   ", ", ")]
+    [True, True, False, False]
     """
     if len(gap) == 1:
         return gap.isspace()
@@ -342,6 +389,7 @@ def _doubled_words(doc: Document, words: Sequence[Token], opts: _Options) -> Ite
             if (
                 _gap_is_doubling(gap)
                 and (tok.text == prev.text or gap == " ")
+                and _same_indent(text, prev, gap)
                 and _is_doubled(prev, tok, opts)
                 and not (
                     prev.text.lower() == "is"
@@ -365,6 +413,17 @@ def _doubled_words(doc: Document, words: Sequence[Token], opts: _Options) -> Ite
                 prev = None
                 continue
         prev = tok
+
+
+def _same_indent(text: str, first: Token, gap: str) -> bool:
+    """A double across a line break must stay in one paragraph: the next line is indented like
+    the first one (not a definition list's term and its indented definition)."""
+    if "\n" not in gap and "\r" not in gap:
+        return True
+    line_start = max(text.rfind("\n", 0, first.start), text.rfind("\r", 0, first.start)) + 1
+    line = text[line_start : first.start]
+    indent = len(line) - len(line.lstrip())
+    return len(gap.rsplit("\n", 1)[-1].rsplit("\r", 1)[-1]) == indent
 
 
 def _is_doubled(a: Token, b: Token, opts: _Options) -> bool:
@@ -422,7 +481,7 @@ def _articles(doc: Document, words: Sequence[Token]) -> Iterator[Finding]:
 def _is_symbolic(prev: Token, art: Token, text: str) -> bool:
     """``a`` used as a name: after a single letter or a comparison (``b, a and c``)."""
     between = text[prev.end : art.start]
-    return len(prev.text) == 1 or any(c in between for c in "=<>+*/(,")
+    return len(prev.text) == 1 or any(c in between for c in "=<>+*/(")
 
 
 def _article_comma(doc: Document, words: Sequence[Token], i: int, word: str) -> Finding | None:
@@ -485,8 +544,9 @@ def _sentence_start(text: str, tok: Token) -> bool:
 
     >>> from textqa.model import Token
     >>> t = "It ended. Teh end. Mr. Bart"
-    >>> _sentence_start(t, Token("Teh", 10, 13, "word")), _sentence_start(t, Token("Bart", 23, 27, "word"))
-    (True, False)
+    >>> tokens = [Token(w, t.index(w), t.index(w) + len(w), "word") for w in ("Teh", "Bart")]
+    >>> [_sentence_start(t, tok) for tok in tokens]
+    [True, False]
     """
     return _SENTENCE_END_RE.search(text, max(0, tok.start - 40), tok.start) is not None
 
@@ -564,8 +624,11 @@ class UnknownWordChecker:
             if not text[a.end : b.start].isspace() or "\n\n" in text[a.end : b.start]:
                 continue
             neighbour = other.text
-            if neighbour.isalpha() and self.lex.level(neighbour) is None and not (
-                neighbour[:1].isupper() and j < i
+            if (
+                neighbour.isalpha()
+                and self.lex.level(neighbour) is None
+                and not (neighbour[:1].isupper() and j < i)
+                and neighbour.lower() not in self.table
             ):
                 return True
             joined = (neighbour.lower() + word) if j < i else (word + neighbour.lower())
@@ -612,7 +675,7 @@ class UnknownWordChecker:
 
 @functools.lru_cache(maxsize=65536)
 def _ranked(word: str, lex: Lexicon) -> list[Candidate]:
-    from textqa.suggest import candidates
+    from textqa.suggest import candidates  # noqa: PLC0415 -- rapidfuzz only in full mode
 
     return candidates(word, lex)
 

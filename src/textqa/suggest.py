@@ -13,7 +13,7 @@ transposition; Kukich (1992, "Techniques for automatically correcting words in t
 keyboard-adjacency and phonetic confusions as the main single-edit error classes.
 
 >>> slip_cost("teh", "the"), slip_cost("recieve", "receive"), slip_cost("acess", "access")
-(0.6, 0.6, 0.5)
+(0.55, 0.55, 0.5)
 >>> slip_cost("wprd", "word"), slip_cost("wxrd", "word")
 (0.6, 1.0)
 """
@@ -36,7 +36,7 @@ _SOUND_ALIKE = frozenset(
 #: frequency penalty per SCOWL size level: common words are the likelier intended word
 LEVEL_PENALTY: dict[int, float] = {35: 0.0, 50: 0.15, 70: 0.35, 80: 0.6, 90: 0.7}
 
-TRANSPOSE = 0.6
+TRANSPOSE = 0.55
 DOUBLE = 0.5
 ADJACENT = 0.6
 SOUND = 0.7
@@ -74,7 +74,7 @@ def slip_cost(wrong: str, right: str) -> float:
     """Weighted optimal-string-alignment distance from the intended ``right`` to ``wrong``.
 
     >>> slip_cost("adress", "address"), slip_cost("tthe", "the"), slip_cost("hte", "the")
-    (0.5, 0.5, 0.6)
+    (0.5, 0.5, 0.55)
     """
     n, m = len(wrong), len(right)
     # d[i][j]: cost of turning right[:j] into wrong[:i]
@@ -161,17 +161,17 @@ def candidates(word: str, lex: Lexicon, *, far_level: int = 70) -> list[Candidat
             if e in words and e not in found:
                 found[e] = level
     if len(word) >= 5:
-        from rapidfuzz import process
-        from rapidfuzz.distance import OSA
+        from rapidfuzz import process  # noqa: PLC0415 -- imported only when a word needs it
+        from rapidfuzz.distance import OSA  # noqa: PLC0415
 
         bucket = _buckets(lex, far_level).get(word[0], [])
         for match, _dist, _ in process.extract(
             word, bucket, scorer=OSA.distance, score_cutoff=2, limit=None
         ):
             if match not in found:
-                level = lex.level(match, far_level)
-                if level is not None:
-                    found[match] = level
+                far = lex.level(match, far_level)
+                if far is not None:
+                    found[match] = far
     out = [Candidate(w, lvl, slip_cost(word, w)) for w, lvl in found.items()]
     out.sort(key=lambda c: (c.score, c.word))
     return out

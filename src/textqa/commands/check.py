@@ -9,6 +9,7 @@ from typing import Any
 
 from textqa.check import check_documents, check_paths, encoding_finding
 from textqa.commands._common import add_selection_options, positive_int, split_list, warn
+from textqa.commands._spelling import add_spelling_options, spelling_settings
 from textqa.config import DEFAULT_MAX_FILE_SIZE, Settings
 from textqa.errors import InputError
 from textqa.model import Finding
@@ -25,6 +26,7 @@ def add_parser(sub: Any, name: str) -> argparse.ArgumentParser:
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, or - for stdin")
     add_selection_options(p)
+    add_spelling_options(p)
     p.add_argument(
         "--format", choices=sorted(FORMATS), default="text", help="output format (default: text)"
     )
@@ -49,6 +51,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         ignore=split_list(args.ignore) or (),
         extend_select=split_list(args.extend_select) or (),
         max_file_size=args.max_file_size,
+        **spelling_settings(args),
     )
 
 
