@@ -146,8 +146,8 @@ def build(lexicons: Path) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
                 continue
             wrong = row[0].strip().lower()
             alts = []
-            for r in row[1:]:
-                r = r.strip()
+            for raw in row[1:]:
+                r = raw.strip()
                 if r and r.lower() != wrong and r not in alts and _is_word(r):
                     alts.append(r)
             if not _is_word(wrong) or wrong in known_lower or not alts:

@@ -155,6 +155,8 @@ class MisspellingTable:
         raw = _sections("misspellings.txt.gz")
         self._wrong_list = raw["wrong"].split("\n")[:-1]
         self._wrong = frozenset(self._wrong_list)
+        #: the known misspellings (lower case), for fast membership tests
+        self.wrong_forms = self._wrong
         self._right_raw = raw["right"]
         self._right: list[str] | None = None
         redup = raw["reduplicated"].split("\n")[:-1]

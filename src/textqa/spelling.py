@@ -92,6 +92,7 @@ _CLOSED_CLASS = frozenset(
 
 _PUNCT_ARTICLE_GAP = (", ", ",\u00a0")
 _FOREIGN_WINDOW = 2
+_ARTICLES = frozenset({"a", "an", "An"})
 
 
 def _unmasked_words(doc: Document) -> list[Token]:
@@ -198,61 +199,83 @@ def _known(word: str, lex: Lexicon, vocabulary: frozenset[str], max_level: int =
     return _in_vocabulary(word, vocabulary) or lex.level(word, max_level) is not None
 
 
+class _View:
+    """One document's unmasked words with their lower-case forms, computed once per check."""
+
+    __slots__ = ("_exact", "_vocab", "doc", "lows", "texts", "words")
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.words = _unmasked_words(doc)
+        self.texts = [t.text for t in self.words]
+        # one C-level pass: tokens never contain a newline
+        self.lows = "\n".join(self.texts).lower().split("\n") if self.texts else []
+        self._vocab: Counter[str] | None = None
+        self._exact: Counter[str] | None = None
+
+    @property
+    def vocab(self) -> Counter[str]:
+        """Lower-case word counts (typographic apostrophes as ASCII)."""
+        if self._vocab is None:
+            joined = "\n".join(self.lows)
+            if "’" in joined:
+                joined = normalize_apostrophes(joined)
+            self._vocab = Counter(joined.split("\n"))
+        return self._vocab
+
+    @property
+    def exact(self) -> Counter[str]:
+        """Word counts as written."""
+        if self._exact is None:
+            self._exact = Counter(self.texts)
+        return self._exact
+
+
 def check_document(doc: Document, ctx: Context) -> Iterator[Finding]:
     """TQ401, TQ403, TQ404 and TQ405 on one document (TQ402 is run-wide: :func:`corpus_checker`)."""
-    words = _unmasked_words(doc)
-    if not words:
+    view = _View(doc)
+    if not view.words:
         return
     opts = _options(ctx)
-    if ctx.wants("TQ401", "TQ403"):
-        yield from _table_and_stutters(doc, words, opts, ctx)
-    if ctx.wants("TQ404"):
-        yield from _doubled_words(doc, words, opts)
-    if ctx.wants("TQ405"):
-        yield from _articles(doc, words)
-
-
-def _doc_vocabulary(words: Sequence[Token]) -> Counter[str]:
-    return Counter(normalize_apostrophes(t.text).lower() for t in words)
-
-
-def _table_and_stutters(
-    doc: Document, words: Sequence[Token], opts: _Options, ctx: Context
-) -> Iterator[Finding]:
-    table = misspellings()
-    want_table = ctx.wants("TQ401")
-    want_stutter = ctx.wants("TQ403")
-    vocab: Counter[str] | None = None
-    hits: list[tuple[int, Finding]] = []
-    for i, tok in enumerate(words):
-        text = tok.text
-        if want_table:
-            low = text.lower()
-            if "’" in low:
-                low = normalize_apostrophes(low)
-            if low.endswith("'s"):
-                low = low[:-2]
-            if low in table:
-                if vocab is None:
-                    vocab = _doc_vocabulary(words)
-                found = _table_finding(doc, tok, low, table.get(low) or (), opts, vocab)
+    if ctx.wants("TQ401"):
+        yield from _table(view, opts)
+    if ctx.wants("TQ403"):
+        for i, low in enumerate(view.lows):
+            if len(low) >= 4 and low in (low + low)[1:-1]:
+                found = _stutter_finding(view, view.words[i], opts)
                 if found is not None:
-                    hits.append((i, found))
-                continue
-            if "-" in low:
-                hits.extend((i, f) for f in _table_parts(doc, tok, opts))
-        if want_stutter and len(text) >= 4 and text.lower() in (text.lower() * 2)[1:-1]:
-            if vocab is None:
-                vocab = _doc_vocabulary(words)
-            found = _stutter_finding(doc, tok, opts, vocab)
+                    yield found
+    if ctx.wants("TQ404"):
+        yield from _doubled_words(view, opts)
+    if ctx.wants("TQ405"):
+        yield from _articles(doc, view)
+
+
+def _table(view: _View, opts: _Options) -> Iterator[Finding]:
+    table = misspellings()
+    doc, words = view.doc, view.words
+    hits: list[tuple[int, Finding]] = []
+    wrong = table.wrong_forms
+    candidates = [
+        i for i, w in enumerate(view.lows) if w in wrong or "-" in w or "'" in w or "’" in w
+    ]
+    for i in candidates:
+        tok = words[i]
+        low = normalize_apostrophes(view.lows[i])
+        if low.endswith("'s"):
+            low = low[:-2]
+        if low in table:
+            found = _table_finding(doc, tok, low, table.get(low) or (), opts, view.vocab)
             if found is not None:
-                yield found
+                hits.append((i, found))
+        elif "-" in low:
+            hits.extend((i, f) for f in _table_parts(doc, tok, opts))
     # Two capitalized known misspellings within a few words of each other are a foreign phrase
     # or a name ("Stichting Mathematisch Centrum", "Januar, Februar"), not two slips.
-    caps = [(i, f) for i, f in hits if words[i].text[:1].isupper()]
+    caps = [i for i, _ in hits if words[i].text[:1].isupper()]
     for i, found in hits:
         if words[i].text[:1].isupper() and any(
-            j != i and abs(j - i) <= _FOREIGN_WINDOW for j, _ in caps
+            j != i and abs(j - i) <= _FOREIGN_WINDOW for j in caps
         ):
             continue
         yield found
@@ -314,9 +337,8 @@ def _table_parts(doc: Document, tok: Token, opts: _Options) -> Iterator[Finding]
         offset += len(part) + 1
 
 
-def _stutter_finding(
-    doc: Document, tok: Token, opts: _Options, vocab: Counter[str]
-) -> Finding | None:
+def _stutter_finding(view: _View, tok: Token, opts: _Options) -> Finding | None:
+    doc, vocab = view.doc, view.vocab
     text = tok.text
     if not text.isalpha():
         return None
@@ -331,7 +353,7 @@ def _stutter_finding(
         return None
     # The unit the writer meant: the one used most elsewhere in the document as written
     # (ISISISIS -> ISIS in an article about ISIS), else the most common known word.
-    exact = Counter(t.text for t in _unmasked_words(doc)) if len(units) > 1 else None
+    exact = view.exact if len(units) > 1 else None
     chosen: tuple[str, int] | None = None
     if exact is not None:
         used = [(exact[u], len(u), u, c) for u, c in units if exact[u] > 0]
@@ -380,39 +402,37 @@ def _gap_is_doubling(gap: str) -> bool:
     return breaks == 1
 
 
-def _doubled_words(doc: Document, words: Sequence[Token], opts: _Options) -> Iterator[Finding]:
+def _doubled_words(view: _View, opts: _Options) -> Iterator[Finding]:
+    doc, words, lows = view.doc, view.words, view.lows
     text = doc.text
-    prev: Token | None = None
-    for i, tok in enumerate(words):
-        if prev is not None and tok.text.lower() == prev.text.lower():
-            gap = text[prev.end : tok.start]
-            if (
-                _gap_is_doubling(gap)
-                and (tok.text == prev.text or gap == " ")
-                and _same_indent(text, prev, gap)
-                and _is_doubled(prev, tok, opts)
-                and not (
-                    prev.text.lower() == "is"
-                    and any(w.text.lower() in _IS_IS_OPENERS for w in words[max(0, i - 4) : i])
-                )
-            ):
-                yield make_finding(
-                    doc,
-                    "TQ404",
-                    prev.start,
-                    tok.end,
-                    f"'{prev.text}' is repeated",
-                    suggestions=(prev.text,),
-                    fix=Fix(
-                        (Edit(Span(prev.end, tok.end), ""),),
-                        safe=True,
-                        description="remove the second word",
-                    ),
-                    confidence=0.9,
-                )
-                prev = None
-                continue
-        prev = tok
+    last_end = -1
+    for i in [i for i in range(1, len(lows)) if lows[i] == lows[i - 1]]:
+        prev, tok = words[i - 1], words[i]
+        if prev.start < last_end:
+            continue  # "the the the": one finding
+        gap = text[prev.end : tok.start]
+        if (
+            _gap_is_doubling(gap)
+            and (tok.text == prev.text or gap == " ")
+            and _same_indent(text, prev, gap)
+            and _is_doubled(prev, tok, opts)
+            and not (lows[i] == "is" and any(w in _IS_IS_OPENERS for w in lows[max(0, i - 4) : i]))
+        ):
+            last_end = tok.end
+            yield make_finding(
+                doc,
+                "TQ404",
+                prev.start,
+                tok.end,
+                f"'{prev.text}' is repeated",
+                suggestions=(prev.text,),
+                fix=Fix(
+                    (Edit(Span(prev.end, tok.end), ""),),
+                    safe=True,
+                    description="remove the second word",
+                ),
+                confidence=0.9,
+            )
 
 
 def _same_indent(text: str, first: Token, gap: str) -> bool:
@@ -438,13 +458,12 @@ def _is_doubled(a: Token, b: Token, opts: _Options) -> bool:
     return True
 
 
-def _articles(doc: Document, words: Sequence[Token]) -> Iterator[Finding]:
+def _articles(doc: Document, view: _View) -> Iterator[Finding]:
     text = doc.text
-    for i in range(len(words) - 1):
+    words, texts = view.words, view.texts
+    for i in [i for i, w in enumerate(texts[:-1]) if w in _ARTICLES]:
         art = words[i]
         article = art.text
-        if article not in ("a", "an", "An"):
-            continue
         nxt = words[i + 1]
         gap = text[art.end : nxt.start]
         word = nxt.text.split("-", 1)[0]
