@@ -84,6 +84,11 @@ class Context:
             self._cache[key] = load_base(self.base_source(), limit_docs=limit_docs)
         return list(self._cache[key])
 
+    def seeds(self) -> list[tuple[Path, str]]:
+        """The seed corpus (``seeds/*.txt`` with their text): always present."""
+        paths = sorted((self.repo / "seeds").glob("*.txt"))
+        return [(p, p.read_text(encoding="utf-8")) for p in paths]
+
     def lexicon(self) -> frozenset[str]:
         """An English word list (SCOWL from ../shared) to keep synthetic typos off real words;
         empty when absent."""

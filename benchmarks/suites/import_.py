@@ -45,17 +45,17 @@ _PROBE = (
 )
 
 
-def _importtime(small: str, env: dict[str, str]) -> list[list[Any]]:
+def _importtime(small: str, env: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """``module -> (cumulative µs, nesting depth)`` from ``python -X importtime``."""
     res = run_command([sys.executable, "-X", "importtime", "-m", "textqa", "check", small],
                       env=env)
-    rows = []
+    out: dict[str, tuple[int, int]] = {}
     pattern = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \| ( *)(\S+)")
     for line in res.stderr.decode("utf-8", "replace").splitlines():
         m = pattern.match(line)
-        if m and not m.group(3):  # top-level imports only
-            rows.append((int(m.group(2)), m.group(4)))
-    rows.sort(reverse=True)
-    return [[name, round(us / 1000, 1)] for us, name in rows[:10]]
+        if m:
+            out.setdefault(m.group(4), (int(m.group(2)), len(m.group(3)) // 2))
+    return out
 
 
 def run(ctx: Context) -> dict[str, Any]:
@@ -73,6 +73,8 @@ def run(ctx: Context) -> dict[str, Any]:
     methods = {
         "textqa check": cmd("textqa check", [py, "-m", "textqa", "check", str(small)]),
         "textqa rules": cmd("textqa rules", [py, "-m", "textqa", "rules"]),
+        "python -c 'import textqa'": cmd("python -c 'import textqa'",
+                                         [py, "-c", "import textqa"]),
         "python -c pass": cmd("python -c pass", [py, "-c", "pass"]),
         "python -c 'import numpy'": cmd("python -c 'import numpy'", [py, "-c", "import numpy"]),
     }
@@ -109,10 +111,16 @@ def run(ctx: Context) -> dict[str, Any]:
         loaded = set(json.loads(probe.stderr.decode().rsplit("\n", 1)[-1]))
     else:
         notes.append(f"module probe failed (exit {probe.returncode})")
-    heavy_rows = [[m, m in loaded] for m in HEAVY]
+    times = _importtime(str(small), env)
+    heavy_rows = [
+        [m, m in loaded, round(times[m][0] / 1000, 1) if m in times else None] for m in HEAVY
+    ]
+    top = sorted(((us, name) for name, (us, depth) in times.items() if depth == 0),
+                 reverse=True)[:10]
     on_path = [m for m in HEAVY if m in loaded]
     if on_path:
-        notes.append(f"heavy modules imported by a plain `textqa check`: {', '.join(on_path)}")
+        notes.append("modules from the heavy list imported by a plain `textqa check`: "
+                     f"{', '.join(on_path)} (import times in the table)")
 
     return {
         "suite": NAME,
@@ -127,8 +135,9 @@ def run(ctx: Context) -> dict[str, Any]:
              "columns": ["process", "peak RSS"], "rows": rss_rows},
             {"name": f"Heavy modules on the `textqa check` path ({len(loaded)} modules "
                      "loaded in total)",
-             "columns": ["module", "imported"], "rows": heavy_rows},
+             "columns": ["module", "imported", "import ms"], "rows": heavy_rows},
             {"name": "Slowest top-level imports of `textqa check` (python -X importtime)",
-             "columns": ["module", "cumulative ms"], "rows": _importtime(str(small), env)},
+             "columns": ["module", "cumulative ms"],
+             "rows": [[name, round(us / 1000, 1)] for us, name in top]},
         ],
     }

@@ -9,6 +9,10 @@ A rule family is a module named in :data:`textqa.rules.FAMILIES`. It may define
 Family modules are imported only when one of their rules is enabled, so a run that needs no
 numpy never imports it.
 
+After the rules ran, findings are filtered per document by the settings' ``per-file-ignores``
+and by the document's inline suppression comments (`textqa.suppress`), so the library honours
+them exactly like the command line.
+
 >>> [f.code for f in check("Plain, clean text.")]
 []
 """
@@ -16,16 +20,19 @@ numpy never imports it.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import Protocol
 
 from textqa.config import Settings
+from textqa.globs import PathMatcher, relative_posix
 from textqa.model import Document, Finding, Span
 from textqa.parse import parse
-from textqa.rules import FAMILIES, RULES, RULES_BY_CODE
+from textqa.rules import FAMILIES, RULES, RULES_BY_CODE, resolve_selection
 from textqa.sources import Skipped, SourceText, iter_files, read_source
+from textqa.suppress import Suppressions
 
 __all__ = ["CheckResult", "Context", "CorpusChecker", "check", "check_documents", "check_paths"]
 
@@ -67,25 +74,69 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
 
 
 class _Runner:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, corpus: bool = True) -> None:
         self.ctx = Context(settings.enabled, settings)
         self.doc_families = _families(self.ctx.enabled, "document")
-        self.corpus: list[CorpusChecker] = [
-            m.corpus_checker(self.ctx) for m in _families(self.ctx.enabled, "corpus")
+        self.corpus: list[CorpusChecker] = (
+            [m.corpus_checker(self.ctx) for m in _families(self.ctx.enabled, "corpus")]
+            if corpus
+            else []
+        )
+        self.root = settings.root
+        self.per_file = [
+            (PathMatcher([glob]), resolve_selection([], (), codes))
+            for glob, codes in settings.per_file_ignores
         ]
+        self._file_ignores: dict[str | None, frozenset[str]] = {}
+        #: suppression comments by document path (for corpus findings and unused reporting)
+        self.suppressions: dict[str | None, list[Suppressions]] = {}
 
-    def run(self, doc: Document) -> list[Finding]:
-        out: list[Finding] = []
-        for module in self.doc_families:
-            out.extend(
-                f for f in module.check_document(doc, self.ctx) if f.code in self.ctx.enabled
-            )
-        for checker in self.corpus:
-            checker.add(doc)
+    def file_ignores(self, path: str | None) -> frozenset[str]:
+        """Codes turned off for ``path`` by ``per-file-ignores``."""
+        if path is None or not self.per_file:
+            return frozenset()
+        if path not in self._file_ignores:
+            rel = relative_posix(path, self.root if self.root is not None else os.getcwd())
+            codes: set[str] = set()
+            for matcher, ignored in self.per_file:
+                if matcher.matches(rel):
+                    codes |= ignored
+            self._file_ignores[path] = frozenset(codes)
+        return self._file_ignores[path]
+
+    def keep(self, findings: Iterable[Finding]) -> list[Finding]:
+        """Enabled findings not turned off for their file nor suppressed by a comment."""
+        out = []
+        for f in findings:
+            if f.code not in self.ctx.enabled or f.code in self.file_ignores(f.path):
+                continue
+            sups = self.suppressions.get(f.path)
+            if sups and any([s.suppresses(f) for s in sups]):  # noqa: C419 -- mark every match
+                continue
+            out.append(f)
         return out
 
+    def add_suppressions(self, sup: Suppressions | None) -> None:
+        if sup is not None:
+            self.suppressions.setdefault(sup.path, []).append(sup)
+
+    def run(self, doc: Document, *, feed_corpus: bool = True) -> list[Finding]:
+        self.add_suppressions(Suppressions.parse(doc))
+        found: list[Finding] = []
+        for module in self.doc_families:
+            found.extend(module.check_document(doc, self.ctx))
+        if feed_corpus:
+            for checker in self.corpus:
+                checker.add(doc)
+        return self.keep(found)
+
     def finish(self) -> list[Finding]:
-        return [f for c in self.corpus for f in c.findings() if f.code in self.ctx.enabled]
+        out = self.keep(f for c in self.corpus for f in c.findings())
+        if self.ctx.settings.report_unused_ignores:
+            for sups in self.suppressions.values():
+                for sup in sups:
+                    out.extend(sup.unused())
+        return out
 
 
 def _settings(
@@ -153,6 +204,65 @@ def encoding_finding(source: SourceText) -> Finding:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _FileResult:
+    path: str
+    findings: tuple[Finding, ...] = ()
+    skipped: Skipped | None = None
+    doc: Document | None = None  # for the corpus checkers of the parent process
+    suppressions: Suppressions | None = None
+
+
+def _check_file(runner: _Runner, path: str, *, keep_doc: bool) -> _FileResult:
+    source = read_source(path, max_size=runner.ctx.settings.max_file_size)
+    if isinstance(source, Skipped):
+        return _FileResult(path, skipped=source)
+    if source.error_offset is not None:
+        return _FileResult(path, tuple(runner.keep([encoding_finding(source)])))
+    doc = parse(source.text, path)
+    found = runner.run(doc, feed_corpus=not keep_doc)
+    sups = runner.suppressions.get(path)
+    return _FileResult(
+        path, tuple(found), doc=doc if keep_doc else None, suppressions=sups[-1] if sups else None
+    )
+
+
+#: the runner of a worker process (built once per process by `_init_worker`)
+_WORKER: _Runner | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _WORKER  # noqa: PLW0603 -- one runner per worker process, built at start-up
+    _WORKER = _Runner(settings, corpus=False)
+
+
+def _check_chunk(paths: list[str], keep_docs: bool) -> list[_FileResult]:
+    assert _WORKER is not None
+    out = [_check_file(_WORKER, p, keep_doc=keep_docs) for p in paths]
+    _WORKER.suppressions.clear()
+    return out
+
+
+def _parallel(
+    files: list[str], settings: Settings, jobs: int, keep_docs: bool
+) -> Iterable[_FileResult]:
+    # imported here: only runs with --jobs pay for them at start-up
+    import multiprocessing  # noqa: PLC0415
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    size = max(1, min(64, len(files) // (jobs * 4) or 1))
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_init_worker,
+        initargs=(settings,),
+    ) as pool:
+        for chunk in pool.map(_check_chunk, chunks, [keep_docs] * len(chunks)):
+            yield from chunk
+
+
 def check_paths(
     paths: Iterable[str],
     *,
@@ -160,8 +270,15 @@ def check_paths(
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    jobs: int = 1,
+    gitignore: bool = True,
 ) -> CheckResult:
     """Check files and directories (recursively; hidden folders and binary files skipped).
+
+    While walking folders, ``settings.exclude`` globs, git-ignored paths (``gitignore``, inside
+    a git work tree) and symbolic links are skipped (links out of the tree are listed in
+    ``skipped``). ``jobs`` > 1 checks files in that many worker processes (corpus rules still see
+    every document, in input order); the result is identical to ``jobs=1``.
 
     Raises `textqa.errors.InputError` for a missing path. Files that cannot be checked are
     returned in ``CheckResult.skipped``; a file that is not UTF-8 yields a TQ100 finding.
@@ -171,18 +288,34 @@ def check_paths(
     out: list[Finding] = []
     skipped: list[Skipped] = []
     checked = 0
-    for path in iter_files(paths):
+    exclude = PathMatcher(settings.exclude) if settings.exclude else None
+    files = iter_files(
+        paths, exclude=exclude, root=settings.root, gitignore=gitignore, skipped=skipped
+    )
+    results: Iterable[_FileResult]
+    parallel = False
+    if jobs > 1:
+        file_list = list(files)
+        parallel = len(file_list) >= 2 * jobs
+        if parallel:
+            results = _parallel(file_list, settings, jobs, keep_docs=bool(runner.corpus))
+        else:
+            results = (_check_file(runner, p, keep_doc=False) for p in file_list)
+    else:
+        results = (_check_file(runner, p, keep_doc=False) for p in files)
+    for res in results:
         if progress is not None:
-            progress(path)
-        source = read_source(path, max_size=settings.max_file_size)
-        if isinstance(source, Skipped):
-            skipped.append(source)
+            progress(res.path)
+        if res.skipped is not None:
+            skipped.append(res.skipped)
             continue
         checked += 1
-        if source.error_offset is not None:
-            if "TQ100" in runner.ctx.enabled:
-                out.append(encoding_finding(source))
-            continue
-        out.extend(runner.run(parse(source.text, path)))
+        out.extend(res.findings)
+        if res.doc is not None:
+            for checker in runner.corpus:
+                checker.add(res.doc)
+        if parallel:  # the worker's suppression comments, for corpus findings and unused ones
+            runner.add_suppressions(res.suppressions)
     out.extend(runner.finish())
+    skipped.sort(key=lambda s: s.path)
     return CheckResult(tuple(sort_findings(out)), checked, tuple(skipped))

@@ -21,6 +21,8 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 #: command name -> module under textqa.commands
 COMMANDS: dict[str, str] = {
     "check": "check",
+    "config": "config",
+    "dedup": "dedup",
     "rules": "rules",
 }
 

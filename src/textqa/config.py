@@ -1,17 +1,47 @@
-"""Settings shared by the library and the CLI.
+"""Settings shared by the library and the CLI, and the configuration files that build them.
 
 `Settings` is the one place every tunable lives; the CLI and configuration files build one,
 the library receives one. Rule families read the fields they own.
+
+Configuration keys are the `Settings` fields written with dashes (``max-file-size`` for
+``max_file_size``), plus the documented `ALIASES`; a family that adds a field gets its key for
+free. Files: ``.textqa.toml`` (top-level keys) or the ``[tool.textqa]`` table of
+``pyproject.toml``, found from the checked paths upwards (`find_config`).
+
+>>> settings_from_mapping({"select": ["TQ1"], "max-file-size": 1000}).max_file_size
+1000
+>>> settings_from_mapping({"selct": ["TQ1"]})
+Traceback (most recent call last):
+  ...
+textqa.errors.ConfigError: unknown key 'selct'; did you mean 'select'?
 """
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
+import os
+import types
+import typing
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
+from textqa.errors import ConfigError
 from textqa.rules import resolve_selection
 
-__all__ = ["DEFAULT_MAX_FILE_SIZE", "Settings"]
+__all__ = [
+    "ALIASES",
+    "CONFIG_FILES",
+    "DEFAULT_MAX_FILE_SIZE",
+    "ConfigFile",
+    "Settings",
+    "config_keys",
+    "find_config",
+    "load_config",
+    "settings_from_mapping",
+    "settings_to_mapping",
+]
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 
@@ -39,6 +69,15 @@ class Settings:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     #: family-specific thresholds, by key (see each rule's documentation)
     thresholds: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
+    #: (glob, rule selectors) pairs: rules turned off for the files a glob matches
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: globs of files and folders not to check (see `textqa.globs`)
+    exclude: tuple[str, ...] = ()
+    #: report ``textqa: ignore`` comments that suppressed nothing (as TQ001 findings)
+    report_unused_ignores: bool = False
+    #: the folder that ``exclude`` and ``per-file-ignores`` globs are relative to
+    #: (the configuration file's folder; the current directory when None)
+    root: str | None = None
 
     @property
     def enabled(self) -> frozenset[str]:
@@ -67,3 +106,258 @@ class Settings:
 
     def threshold(self, key: str, default: float) -> float:
         return float(self.thresholds.get(key, default))
+
+
+# -- configuration files -------------------------------------------------------------------------
+
+#: file names searched in each folder, in order; ``pyproject.toml`` counts only with [tool.textqa]
+CONFIG_FILES = (".textqa.toml", "pyproject.toml")
+
+#: extra key spellings accepted in configuration files -> the key they stand for
+ALIASES: dict[str, str] = {
+    "extend-ignore": "ignore",
+    "extend-exclude": "exclude",
+}
+
+#: fields that are not configuration keys (set by the loader itself)
+_NOT_KEYS = frozenset({"root"})
+
+
+def config_keys() -> list[str]:
+    """Every valid key (dashed field names), in field order.
+
+    >>> config_keys()[:3]
+    ['select', 'ignore', 'extend-select']
+    """
+    fields = dataclasses.fields(Settings)
+    return [f.name.replace("_", "-") for f in fields if f.name not in _NOT_KEYS]
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigFile:
+    """A configuration file found or named: its path and its textqa table."""
+
+    path: str
+    values: Mapping[str, Any]
+
+    @property
+    def folder(self) -> str:
+        return os.path.dirname(os.path.abspath(self.path))
+
+
+def _read_toml(path: str) -> dict[str, Any]:
+    import tomllib  # noqa: PLC0415 -- only when a configuration file exists (start-up cost)
+
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration ({exc.strerror or exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def load_config(path: str) -> ConfigFile:
+    """Read one configuration file (``pyproject.toml``: its ``[tool.textqa]`` table)."""
+    data = _read_toml(path)
+    if os.path.basename(path) == "pyproject.toml":
+        table = data.get("tool", {}).get("textqa", {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.textqa] must be a table")
+        return ConfigFile(path, table)
+    if set(data) == {"tool"} and isinstance(data["tool"], dict) and "textqa" in data["tool"]:
+        return ConfigFile(path, data["tool"]["textqa"])
+    return ConfigFile(path, data)
+
+
+def _has_textqa_table(pyproject: str) -> bool:
+    try:
+        with open(pyproject, "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return False
+    if b"textqa" not in raw:  # cheap test first: most pyproject.toml files are not ours
+        return False
+    import tomllib  # noqa: PLC0415 -- start-up cost
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "textqa" in tool
+
+
+def find_config(paths: Iterable[str]) -> str | None:
+    """The configuration file for a run over ``paths``: the nearest ``.textqa.toml`` or
+    ``pyproject.toml`` with a ``[tool.textqa]`` table, searched from the checked paths' common
+    folder upwards to the file-system root. None when there is none."""
+    folders = []
+    for p in paths:
+        ap = os.path.abspath(os.getcwd() if p == "-" else p)
+        folders.append(ap if os.path.isdir(ap) else os.path.dirname(ap))
+    if not folders:
+        folders = [os.getcwd()]
+    try:
+        start = os.path.commonpath(folders)
+    except ValueError:  # different drives on Windows
+        start = folders[0]
+    current = start
+    while True:
+        for name in CONFIG_FILES:
+            candidate = os.path.join(current, name)
+            if os.path.isfile(candidate) and (
+                name != "pyproject.toml" or _has_textqa_table(candidate)
+            ):
+                return candidate
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+# -- values <-> Settings ------------------------------------------------------------------------
+def _type_name(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if origin is Literal:
+        return " or ".join(repr(a) for a in typing.get_args(tp))
+    if origin in (tuple, list):
+        return "a list of strings"
+    if origin is dict:
+        return "a table"
+    if tp is bool:
+        return "true or false"
+    if tp is int:
+        return "an integer"
+    if tp is float:
+        return "a number"
+    if tp is str:
+        return "a string"
+    return str(tp)
+
+
+def _convert(key: str, value: Any, tp: Any) -> Any:
+    """Check and convert one TOML value to the field type ``tp``."""
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    bad = ConfigError(f"{key}: expected {_type_name(tp)}, got {value!r}")
+    if origin in (types.UnionType, typing.Union):
+        if value is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        for a in inner:
+            try:
+                return _convert(key, value, a)
+            except ConfigError:
+                continue
+        raise ConfigError(
+            f"{key}: expected {' or '.join(_type_name(a) for a in inner)}, got {value!r}"
+        )
+    if origin is Literal:
+        if value not in args:
+            choices = ", ".join(repr(a) for a in args)
+            raise ConfigError(f"{key}: expected one of {choices}, got {value!r}")
+        return value
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = args[0]
+        if typing.get_origin(item) is tuple:  # (glob, selectors) pairs from a table
+            if not isinstance(value, dict):
+                raise ConfigError(f"{key}: expected a table of glob = [rules], got {value!r}")
+            pairs = []
+            for glob, codes in value.items():
+                sub = _convert(f"{key}.{glob}", codes, tuple[str, ...])
+                pairs.append((str(glob), sub))
+            return tuple(pairs)
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, list):
+            raise bad
+        return tuple(_convert(f"{key}[{i}]", v, item) for i, v in enumerate(value))
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise bad
+        vt = args[1] if len(args) == 2 else Any
+        return {str(k): _convert(f"{key}.{k}", v, vt) for k, v in value.items()}
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise bad
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise bad
+        return value
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise bad
+        return float(value)
+    if tp is str:
+        if not isinstance(value, str):
+            raise bad
+        return value
+    return value
+
+
+def _field_types() -> dict[str, Any]:
+    return typing.get_type_hints(Settings)
+
+
+def _canonical(key: str) -> str | None:
+    dashed = key.replace("_", "-")
+    dashed = ALIASES.get(dashed, dashed)
+    return dashed if dashed in config_keys() else None
+
+
+def settings_from_mapping(
+    values: Mapping[str, Any], *, root: str | None = None, source: str | None = None
+) -> Settings:
+    """Build `Settings` from configuration keys; unknown keys and bad values are `ConfigError`
+    naming the key (and ``source``, the file) and, for an unknown key, the closest valid one."""
+    where = f"{source}: " if source else ""
+    kwargs: dict[str, Any] = {}
+    hints = _field_types()
+    for key, value in values.items():
+        canon = _canonical(key)
+        if canon is None:
+            valid = config_keys() + list(ALIASES)
+            close = difflib.get_close_matches(key.replace("_", "-"), valid, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; valid keys: {', '.join(valid)}"
+            raise ConfigError(f"{where}unknown key {key!r}{hint}")
+        name = canon.replace("-", "_")
+        try:
+            converted = _convert(canon, value, hints[name])
+        except ConfigError as exc:
+            raise ConfigError(f"{where}{exc}") from None
+        if name in kwargs and isinstance(kwargs[name], tuple):
+            converted = kwargs[name] + converted  # an alias adds to its key (extend-ignore)
+        kwargs[name] = converted
+    if root is not None:
+        kwargs["root"] = root
+    settings = Settings(**kwargs)
+    try:
+        settings.enabled  # noqa: B018 -- validate rule selectors now, with the file's name
+        for _glob, codes in settings.per_file_ignores:
+            resolve_selection([], (), codes)
+    except ValueError as exc:
+        raise ConfigError(f"{where}{exc}") from None
+    return settings
+
+
+def settings_to_mapping(settings: Settings) -> dict[str, Any]:
+    """The configuration keys and values of ``settings`` (the inverse of `settings_from_mapping`).
+
+    >>> settings_to_mapping(Settings(ignore=("TQ100",)))["ignore"]
+    ['TQ100']
+    """
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(Settings):
+        if f.name in _NOT_KEYS:
+            continue
+        value = getattr(settings, f.name)
+        if f.name == "per_file_ignores":
+            value = {glob: list(codes) for glob, codes in value}
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif isinstance(value, dict):
+            value = dict(sorted(value.items()))
+        out[f.name.replace("_", "-")] = value
+    return out

@@ -6,12 +6,14 @@ The library never prints: skipped files are returned with a reason for the calle
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from textqa.errors import InputError
+from textqa.globs import PathMatcher, relative_posix
 
-__all__ = ["Skipped", "SourceText", "decode", "iter_files", "read_source"]
+__all__ = ["GitIgnore", "Skipped", "SourceText", "decode", "iter_files", "read_source"]
 
 _SNIFF = 8192
 
@@ -35,18 +37,122 @@ class SourceText:
     error_byte: int | None = None
 
 
-def iter_files(paths: Iterable[str]) -> Iterator[str]:
-    """Yield the files named by ``paths``, walking directories recursively in sorted order and
-    skipping hidden files and folders found while walking. A missing path raises `InputError`."""
+class GitIgnore:
+    """Which paths git ignores (``.gitignore``, ``.git/info/exclude``, the global excludes file).
+
+    Asks ``git ls-files --others --ignored --exclude-standard --directory`` once per work tree;
+    outside a git work tree, or without a ``git`` executable, nothing is ignored.
+    """
+
+    def __init__(self) -> None:
+        self._trees: dict[str, frozenset[str] | None] = {}
+        self._top_of: dict[str, str | None] = {}
+        self._git = shutil.which("git")
+
+    def _top(self, folder: str) -> str | None:
+        if folder in self._top_of:
+            return self._top_of[folder]
+        current = folder
+        top: str | None = None
+        while True:
+            if os.path.exists(os.path.join(current, ".git")):
+                top = current
+                break
+            parent = os.path.dirname(current)
+            if parent == current:
+                break
+            current = parent
+        self._top_of[folder] = top
+        return top
+
+    def _ignored(self, top: str) -> frozenset[str] | None:
+        import subprocess  # noqa: PLC0415 -- only inside a git work tree (start-up cost)
+
+        if top not in self._trees:
+            self._trees[top] = None
+            if self._git is not None:
+                try:
+                    cmd = [self._git, "-C", top, "ls-files", "-z", "--others", "--ignored"]
+                    cmd += ["--exclude-standard", "--directory"]
+                    proc = subprocess.run(cmd, capture_output=True, check=False, timeout=120)
+                except (OSError, subprocess.SubprocessError):
+                    proc = None
+                if proc is not None and proc.returncode == 0:
+                    names = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
+                    self._trees[top] = frozenset(
+                        os.path.normpath(os.path.join(top, n)) for n in names if n
+                    )
+        return self._trees[top]
+
+    def ignored(self, path: str) -> bool:
+        """True when git ignores ``path`` (a file or a folder)."""
+        ap = os.path.abspath(path)
+        top = self._top(os.path.dirname(ap))
+        if top is None:
+            return False
+        names = self._ignored(top)
+        return names is not None and ap in names
+
+
+_LINK_OUT = "symbolic link out of the tree; not followed"
+
+
+def _outside(path: str, tree: str) -> bool:
+    real = os.path.realpath(path)
+    return os.path.commonpath([real, tree]) != tree
+
+
+def iter_files(
+    paths: Iterable[str],
+    *,
+    exclude: PathMatcher | None = None,
+    root: str | None = None,
+    gitignore: bool = True,
+    skipped: list[Skipped] | None = None,
+) -> Iterator[str]:
+    """Yield the files named by ``paths``, walking directories recursively in sorted order.
+
+    While walking: hidden files and folders, paths matching ``exclude`` (globs relative to
+    ``root``, default the current folder) and, inside a git work tree, paths git ignores are
+    skipped; symbolic links are not followed (a link pointing outside the walked tree is added
+    to ``skipped``). A file named explicitly is yielded unless it matches ``exclude``. A missing
+    path raises `InputError`.
+    """
+    base = root if root is not None else os.getcwd()
+    git = GitIgnore() if gitignore else None
+
+    def excluded(p: str) -> bool:
+        return exclude is not None and bool(exclude) and exclude.matches(relative_posix(p, base))
+
     for path in paths:
         if os.path.isdir(path):
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            tree = os.path.realpath(path)
+            for folder, dirs, files in os.walk(path):
+                keep = []
+                for d in sorted(dirs):
+                    full = os.path.join(folder, d)
+                    if d.startswith(".") or excluded(full) or (git and git.ignored(full)):
+                        continue
+                    if os.path.islink(full):
+                        if skipped is not None and _outside(full, tree):
+                            skipped.append(Skipped(full, _LINK_OUT))
+                        continue
+                    keep.append(d)
+                dirs[:] = keep
                 for name in sorted(files):
-                    if not name.startswith("."):
-                        yield os.path.join(root, name)
+                    full = os.path.join(folder, name)
+                    if name.startswith(".") or excluded(full) or (git and git.ignored(full)):
+                        continue
+                    if os.path.islink(full):
+                        if skipped is not None and _outside(full, tree):
+                            skipped.append(Skipped(full, _LINK_OUT))
+                        continue
+                    yield full.removeprefix("./") if path == "." else full
         elif os.path.exists(path):
-            yield path
+            if not excluded(path):
+                yield path
+        elif os.path.islink(path):
+            raise InputError(f"{path}: broken symbolic link")
         else:
             raise InputError(f"{path}: no such file or directory")
 

@@ -23,6 +23,7 @@ Rules read only unmasked word tokens (never code, URLs or markup):
 from __future__ import annotations
 
 import functools
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -188,7 +189,11 @@ class _Options:
 
 def _options(ctx: Context) -> _Options:
     s = ctx.settings
-    return _Options(s.language, user_words(tuple(s.words), getattr(s, "words_file", None)))
+    words_file = s.words_file
+    root = getattr(s, "root", None)
+    if words_file and root and not os.path.isabs(words_file):
+        words_file = os.path.join(root, words_file)  # relative to the configuration file
+    return _Options(s.language, user_words(tuple(s.words), words_file))
 
 
 def _in_vocabulary(word: str, vocabulary: frozenset[str]) -> bool:

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
 import sys
+from collections.abc import Sequence
 
-from textqa.errors import UsageError
+from textqa.commands._spelling import spelling_changes
+from textqa.config import ConfigFile, Settings, find_config, load_config, settings_from_mapping
+from textqa.errors import ConfigError, UsageError
 
-__all__ = ["add_selection_options", "split_list", "warn"]
+__all__ = [
+    "add_config_option",
+    "add_selection_options",
+    "load_settings",
+    "split_list",
+    "warn",
+]
 
 
 def split_list(values: list[str] | None) -> tuple[str, ...] | None:
@@ -65,3 +76,46 @@ def probability(value: str) -> float:
 def require(condition: bool, message: str) -> None:
     if not condition:
         raise UsageError(message)
+
+
+def add_config_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help="use this configuration file (.textqa.toml or pyproject.toml) instead of searching "
+        "upwards from the checked paths",
+    )
+
+
+def load_settings(
+    args: argparse.Namespace, paths: Sequence[str]
+) -> tuple[Settings, ConfigFile | None]:
+    """Settings from the configuration file (``--config`` or found from ``paths`` upwards)
+    with the command-line options applied on top: ``--select`` replaces the configured
+    selection, ``--ignore``, ``--extend-select`` and ``--exclude`` add to it."""
+    name = getattr(args, "config", None)
+    if name is not None and not os.path.isfile(name):
+        raise ConfigError(f"{name}: configuration file not found")
+    found = name if name is not None else find_config(paths)
+    config = load_config(found) if found is not None else None
+    if config is not None:
+        settings = settings_from_mapping(config.values, root=config.folder, source=config.path)
+    else:
+        settings = Settings()
+    changes: dict[str, object] = {}
+    select = split_list(getattr(args, "select", None))
+    if select is not None:
+        changes["select"] = select
+    for key in ("ignore", "extend_select", "exclude"):
+        extra = split_list(getattr(args, key, None))
+        if extra:
+            changes[key] = (*getattr(settings, key), *extra)
+    if getattr(args, "max_file_size", None) is not None:
+        changes["max_file_size"] = args.max_file_size
+    if getattr(args, "report_unused_ignores", False):
+        changes["report_unused_ignores"] = True
+    changes.update(spelling_changes(args, settings))
+    if changes:
+        settings = dataclasses.replace(settings, **changes)  # type: ignore[arg-type]
+    settings.enabled  # noqa: B018 -- validate rule selectors before reading any input
+    return settings, config

@@ -6,31 +6,41 @@ import argparse
 import os
 from typing import Any
 
-from textqa.commands._common import split_list
+from textqa.config import Settings
 from textqa.errors import UsageError
 
-__all__ = ["add_spelling_options", "spelling_settings"]
+__all__ = ["add_spelling_options", "spelling_changes"]
+
+
+def split_list(values: list[str] | None) -> tuple[str, ...] | None:
+    """``["a,b", "c"]`` -> ``("a", "b", "c")``.
+
+    >>> split_list(["a, b", "c"])
+    ('a', 'b', 'c')
+    """
+    if values is None:
+        return None
+    return tuple(part.strip() for v in values for part in v.split(",") if part.strip())
 
 
 def add_spelling_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--spelling",
         choices=("strict", "full"),
-        default="strict",
         help="strict (default): known misspellings, stutters, doubled words, articles; "
-        "full: also unknown words close to a common word (TQ402)",
+        "full: also unknown words close to a common word (TQ402); overrides the configuration",
     )
     p.add_argument(
         "--language",
         choices=("en", "en-US", "en-GB"),
-        default="en",
         help="en (default) accepts American and British spellings; en-US/en-GB only one variant",
     )
     p.add_argument(
         "--words",
         action="append",
         metavar="WORDS",
-        help="extra vocabulary never reported by spelling rules; comma-separated or repeated",
+        help="extra vocabulary never reported by spelling rules; comma-separated or repeated "
+        "(added to the configured words)",
     )
     p.add_argument(
         "--words-file",
@@ -39,14 +49,20 @@ def add_spelling_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def spelling_settings(args: argparse.Namespace) -> dict[str, Any]:
-    """The `Settings` keywords for the spelling options in ``args``."""
-    words_file = args.words_file
-    if words_file is not None and not os.path.isfile(words_file):
-        raise UsageError(f"--words-file {words_file!r} is not a readable file")
-    return {
-        "spelling": args.spelling,
-        "language": args.language,
-        "words": split_list(args.words) or (),
-        "words_file": words_file,
-    }
+def spelling_changes(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    """The `Settings` changes the spelling options in ``args`` ask for, on top of ``settings``
+    (from the configuration file): mode, language and words file replace, words add."""
+    changes: dict[str, Any] = {}
+    for key in ("spelling", "language"):
+        value = getattr(args, key, None)
+        if value is not None:
+            changes[key] = value
+    words = split_list(getattr(args, "words", None))
+    if words:
+        changes["words"] = (*settings.words, *words)
+    words_file = getattr(args, "words_file", None)
+    if words_file is not None:
+        if not os.path.isfile(words_file):
+            raise UsageError(f"--words-file {words_file!r} is not a readable file")
+        changes["words_file"] = os.path.abspath(words_file)
+    return changes

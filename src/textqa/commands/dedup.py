@@ -1,0 +1,272 @@
+"""``textqa dedup INPUT...``: near-duplicate clusters of a corpus (JSON Lines, text files,
+directories), one JSON line (or text block) per cluster.
+
+Memory holds the signatures (``4 * num_perm`` bytes per document), the ids and, for the
+verification step, the shingles of candidate documents only: the inputs are read a second time
+for those (standard input, which cannot be re-read, keeps every document's shingles instead).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from textqa.commands._common import positive_int, probability, warn
+from textqa.errors import InputError, UsageError
+from textqa.records import BadRecord, Record, iter_records
+
+_MAX_WARNINGS = 20
+
+
+def add_parser(sub: Any, name: str) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser(
+        name,
+        help="find near-duplicate documents in a corpus",
+        description="Cluster near-duplicate documents (MinHash + LSH candidates, every pair "
+        "verified by exact shingle Jaccard). INPUT: JSON Lines files (.jsonl/.ndjson, plain, "
+        ".gz, .xz or .bz2; '-' for standard input), text files, or directories (each file one "
+        "document, id = path). Exit code 1 when clusters were found, 0 when not.",
+    )
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, directories, or -")
+    p.add_argument(
+        "--threshold",
+        type=probability,
+        default=0.8,
+        help="minimum exact Jaccard similarity of a reported pair (default: 0.8)",
+    )
+    p.add_argument(
+        "--num-perm", type=positive_int, default=128, help="signature slots (default: 128)"
+    )
+    p.add_argument("--ngram", type=positive_int, default=5, help="shingle size (default: 5)")
+    p.add_argument(
+        "--shingle",
+        choices=("word", "char"),
+        default="word",
+        help="shingle units: word n-grams or character n-grams (default: word)",
+    )
+    p.add_argument(
+        "--scheme",
+        choices=("kperm", "oph"),
+        default="kperm",
+        help="k-permutation MinHash or one-permutation hashing (default: kperm)",
+    )
+    p.add_argument("--seed", type=int, default=1, help="hash seed (default: 1)")
+    p.add_argument(
+        "--normalization",
+        choices=("casefold", "none"),
+        default="casefold",
+        help="normalization profile applied before hashing (default: casefold)",
+    )
+    p.add_argument(
+        "--bands", type=positive_int, help="LSH bands (default: chosen for the threshold)"
+    )
+    p.add_argument("--rows", type=positive_int, help="LSH rows per band (with --bands)")
+    p.add_argument(
+        "--keep",
+        choices=("first", "longest", "shortest"),
+        default="first",
+        help="the member kept in each cluster (default: first)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("jsonl", "text"),
+        default="jsonl",
+        help="output format (default: jsonl)",
+    )
+    p.add_argument("--output", metavar="FILE", help="write the clusters to FILE (atomically)")
+    p.add_argument("--id-field", default="id", help="JSON Lines id field (default: id)")
+    p.add_argument("--text-field", default="text", help="JSON Lines text field (default: text)")
+    p.add_argument(
+        "--input-format",
+        choices=("auto", "jsonl", "text"),
+        default="auto",
+        help="how to read files: by extension (auto), all as JSON Lines, or all as text",
+    )
+    p.add_argument(
+        "--on-error",
+        choices=("skip", "stop"),
+        default="stop",
+        help="on a malformed record (bad JSON, missing text field, duplicate id, non-UTF-8): "
+        "skip it with a warning, or stop with an error naming the line (default: stop)",
+    )
+    p.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress line on standard error (it is shown only on a terminal anyway)",
+    )
+    return p
+
+
+class _Progress:
+    """A one-line progress display on standard error, only when it is a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.start = time.monotonic()
+        self.last = 0.0
+
+    def update(self, docs: int, chars: int, stage: str = "reading") -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.2:
+            return
+        self.last = now
+        rate = chars / max(now - self.start, 1e-9) / 1e6
+        sys.stderr.write(
+            f"\r\x1b[K{stage}: {docs:,} documents, {chars / 1e6:,.1f} M chars ({rate:.1f} M/s)"
+        )
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+class _Errors:
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.count = 0
+
+    def __call__(self, bad: BadRecord) -> None:
+        if self.mode == "stop":
+            raise InputError(f"{bad}; use --on-error skip to skip such records")
+        self.count += 1
+        if self.count <= _MAX_WARNINGS:
+            warn(f"{bad}: skipped")
+
+    def summary(self) -> None:
+        if self.count > _MAX_WARNINGS:
+            warn(f"{self.count - _MAX_WARNINGS} more bad records skipped ({self.count} in all)")
+
+
+def _accepted(args: argparse.Namespace, report: Callable[[BadRecord], None]) -> Iterator[Record]:
+    """The usable records, in input order; bad ones and repeated ids go to ``report``."""
+    seen: set[str] = set()
+    for rec in iter_records(
+        args.inputs,
+        id_field=args.id_field,
+        text_field=args.text_field,
+        input_format=args.input_format,
+    ):
+        if isinstance(rec, BadRecord):
+            report(rec)
+            continue
+        key = json.dumps(rec.id)
+        if key in seen:
+            report(BadRecord(rec.source, rec.line, f"duplicate id {key}"))
+            continue
+        seen.add(key)
+        yield rec
+
+
+def _ignore(_: BadRecord) -> None:
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    from textqa.dedup import Deduplicator  # noqa: PLC0415 -- numpy only for this command
+    from textqa.minhash import DEFAULT_BATCH_BYTES, SignatureSpec  # noqa: PLC0415
+
+    if (args.bands is None) != (args.rows is None):
+        raise UsageError("give both --bands and --rows, or neither")
+    if "-" in args.inputs and len(args.inputs) > 1:
+        raise UsageError("'-' (standard input) cannot be mixed with other inputs")
+    spec = SignatureSpec(
+        scheme=args.scheme,
+        num_perm=args.num_perm,
+        seed=args.seed,
+        shingle=args.shingle,
+        ngram=args.ngram,
+        normalization=args.normalization,
+    )
+    stdin = args.inputs == ["-"]
+    dedup = Deduplicator(
+        threshold=args.threshold, spec=spec, bands=args.bands, rows=args.rows, keep_shingles=stdin
+    )
+    errors = _Errors(args.on_error)
+    progress = _Progress(not args.no_progress)
+    ids: list[Any] = []
+    batch: list[str] = []
+    size = chars = 0
+    for rec in _accepted(args, errors):
+        ids.append(rec.id)
+        batch.append(rec.text)
+        size += len(rec.text)
+        if size >= DEFAULT_BATCH_BYTES:
+            dedup.add(batch)
+            chars += size
+            batch, size = [], 0
+            progress.update(len(ids), chars)
+    if batch:
+        dedup.add(batch)
+        chars += size
+    del batch
+    errors.summary()
+
+    def fetch(positions: Sequence[int]) -> Iterator[str]:
+        want = iter(positions)
+        nxt = next(want, None)
+        for pos, rec in enumerate(_accepted(args, _ignore)):
+            if nxt is None:
+                return
+            if pos == nxt:
+                yield rec.text
+                nxt = next(want, None)
+                progress.update(pos, chars, "verifying")
+
+    result = dedup.finish(
+        None if stdin else fetch, keep=args.keep, ids=[json.dumps(i) for i in ids]
+    )
+    progress.clear()
+    if not ids:
+        warn(f"no documents found in {', '.join(args.inputs)}")
+    out = _format(result.clusters, ids, args.format)
+    if args.output:
+        from textqa.atomic import write_atomic  # noqa: PLC0415
+
+        write_atomic(args.output, out.encode("utf-8"))
+    else:
+        sys.stdout.write(out)
+    dups = sum(len(c.members) - 1 for c in result.clusters)
+    print(
+        f"textqa: {result.documents:,} documents, {len(result.clusters):,} clusters, "
+        f"{dups:,} duplicates ({result.candidates:,} candidate pairs, {result.verified:,} "
+        f"verified; {len(result.empty):,} without shingles)",
+        file=sys.stderr,
+    )
+    return 1 if result.clusters else 0
+
+
+def _format(clusters: Sequence[Any], ids: Sequence[Any], fmt: str) -> str:
+    lines: list[str] = []
+    for n, c in enumerate(clusters, 1):
+        if fmt == "jsonl":
+            obj = {
+                "cluster": n,
+                "keep": ids[c.keep],
+                "members": [ids[m] for m in c.members],
+                "pairs": [
+                    {"a": ids[a], "b": ids[b], "jaccard": round(s, 6)} for a, b, s in c.pairs
+                ],
+            }
+            lines.append(json.dumps(obj, ensure_ascii=False))
+        else:
+            lines.append(f"cluster {n}: keep {_show(ids[c.keep])} ({len(c.members)} documents)")
+            for m in c.members:
+                best = max(
+                    ((s, b if a == m else a) for a, b, s in c.pairs if m in (a, b)), default=None
+                )
+                mark = "keep" if m == c.keep else "drop"
+                extra = f"  Jaccard {best[0]:.3f} with {_show(ids[best[1]])}" if best else ""
+                lines.append(f"  {mark} {_show(ids[m])}{extra}")
+    return "".join(line + "\n" for line in lines)
+
+
+def _show(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)

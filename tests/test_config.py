@@ -1,0 +1,131 @@
+"""Configuration files: discovery, keys derived from Settings, errors naming the closest key,
+`textqa config`, and the command line on top."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from textqa.cli import main
+from textqa.config import (
+    ALIASES,
+    Settings,
+    config_keys,
+    find_config,
+    load_config,
+    settings_from_mapping,
+    settings_to_mapping,
+)
+from textqa.errors import ConfigError
+
+from .fake_family import fake_rules  # noqa: F401 -- fixture
+
+
+def test_every_settings_field_is_a_key_and_round_trips() -> None:
+    s = Settings(
+        select=("TQ1",), ignore=("TQ100",), words=("textqa",), max_file_size=5,
+        thresholds={"x": 0.5}, per_file_ignores=(("*.rst", ("TQ100",)),), exclude=("build",),
+        report_unused_ignores=True,
+    )
+    again = settings_from_mapping(settings_to_mapping(s))
+    assert settings_to_mapping(again) == settings_to_mapping(s)
+    assert "per-file-ignores" in config_keys()
+    assert "root" not in config_keys()
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"selct": ["TQ1"]}, "unknown key 'selct'; did you mean 'select'?"),
+        ({"per_file_ignore": {}}, "did you mean 'per-file-ignores'?"),
+        ({"zzzzzz": 1}, "unknown key 'zzzzzz'; valid keys: select, ignore"),
+        ({"max-file-size": "big"}, "max-file-size: expected an integer, got 'big'"),
+        ({"spelling": "loose"}, "spelling: expected one of 'strict', 'full', got 'loose'"),
+        ({"select": ["TQ9x"]}, "unknown rule selector 'TQ9x'"),
+        ({"per-file-ignores": {"*.md": ["nope"]}}, "unknown rule selector 'nope'"),
+        ({"per-file-ignores": ["*.md"]}, "expected a table of glob = [rules]"),
+    ],
+)
+def test_bad_keys_and_values(values: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError) as exc:
+        settings_from_mapping(values, source="pyproject.toml")
+    assert str(exc.value).startswith("pyproject.toml: ")
+    assert message in str(exc.value)
+
+
+def test_aliases_add_to_their_key() -> None:
+    assert set(ALIASES.values()) <= set(config_keys())
+    s = settings_from_mapping({"ignore": ["TQ100"], "extend-ignore": ["TQ4"], "exclude": "a,b"})
+    assert s.ignore == ("TQ100", "TQ4")
+    assert s.exclude == ("a", "b")
+
+
+def test_discovery_from_checked_paths_upwards(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.textqa]\nignore = ['TQ100']\n", "utf-8")
+    sub = tmp_path / "docs" / "deep"
+    sub.mkdir(parents=True)
+    (tmp_path / "docs" / "pyproject.toml").write_text("[project]\nname = 'x'\n", "utf-8")
+    assert find_config([str(sub / "a.md")]) == str(tmp_path / "pyproject.toml")
+    (sub / ".textqa.toml").write_text("select = ['TQ1']\n", "utf-8")
+    assert find_config([str(sub)]) == str(sub / ".textqa.toml")
+    # the common folder of several paths is where the search starts
+    assert find_config([str(sub), str(tmp_path / "docs")]) == str(tmp_path / "pyproject.toml")
+    assert load_config(str(sub / ".textqa.toml")).values == {"select": ["TQ1"]}
+
+
+def test_invalid_toml_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".textqa.toml").write_text("select = [\n", "utf-8")
+    (tmp_path / "a.md").write_text("fine\n", "utf-8")
+    assert main(["check", str(tmp_path / "a.md")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("textqa: error: ")
+    assert "invalid TOML" in err
+    assert err.count("\n") == 1
+
+
+@pytest.mark.usefixtures("fake_rules")
+def test_cli_uses_found_config_and_options_on_top(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.textqa]\nexclude = ['build']\n"
+        "[tool.textqa.per-file-ignores]\n'legacy/*.md' = ['TQ100']\n",
+        "utf-8",
+    )
+    for rel in ("a.md", "build/b.md", "legacy/c.md"):
+        (tmp_path / rel).parent.mkdir(exist_ok=True)
+        (tmp_path / rel).write_text("teh\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "."]) == 1
+    out = capsys.readouterr().out
+    assert out == "a.md:1:1: TQ100 invalid-encoding: fake: 'teh' -> 'the'\n"
+    assert main(["check", "--ignore", "TQ100", "."]) == 0
+    assert main(["check", "--exclude", "a.md", "."]) == 0
+    capsys.readouterr()
+    other = tmp_path / "other.toml"
+    other.write_text("ignore = []\n", "utf-8")
+    assert main(["check", "--config", str(other), "."]) == 1
+    assert len(capsys.readouterr().out.splitlines()) == 3
+    assert main(["check", "--config", str(tmp_path / "missing.toml"), "."]) == 2
+    assert "configuration file not found" in capsys.readouterr().err
+
+
+def test_config_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".textqa.toml").write_text(
+        "ignore = ['TQ100']\nwords = ['textqa']\n[thresholds]\n'a.b' = 0.25\n", "utf-8"
+    )
+    assert main(["config", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"# configuration file: {tmp_path / '.textqa.toml'}\n")
+    assert 'ignore = ["TQ100"]\n' in out
+    assert 'thresholds = {"a.b" = 0.25}\n' in out
+    assert out.rstrip().endswith("# enabled rules: (none)") or "# enabled rules:" in out
+    assert main(["config", "--format", "json", str(tmp_path)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["settings"]["words"] == ["textqa"]
+    assert "TQ100" not in data["enabled"]
+    (tmp_path / ".textqa.toml").write_text("wrds = ['x']\n", "utf-8")
+    assert main(["config", str(tmp_path)]) == 2
+    assert "did you mean 'words'?" in capsys.readouterr().err

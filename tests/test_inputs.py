@@ -1,0 +1,124 @@
+"""Reading inputs: stdin, --exclude, .gitignore, symbolic links, --jobs, many files."""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from textqa.cli import main
+from textqa.globs import PathMatcher
+from textqa.sources import iter_files
+
+from .conftest import SRC
+from .fake_family import fake_rules  # noqa: F401 -- fixture
+
+
+def _tree(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, "utf-8")
+
+
+def test_exclude_globs(tmp_path: Path) -> None:
+    _tree(tmp_path, {"a.md": "", "build/b.md": "", "docs/c.rst": "", "docs/old/d.md": ""})
+    found = list(iter_files([str(tmp_path)], exclude=PathMatcher(["build", "docs/old"]),
+                            root=str(tmp_path)))
+    assert [Path(p).relative_to(tmp_path).as_posix() for p in found] == ["a.md", "docs/c.rst"]
+    # an explicitly named file is excluded too (pre-commit passes file names)
+    assert list(iter_files([str(tmp_path / "build/b.md")], exclude=PathMatcher(["build"]),
+                           root=str(tmp_path))) == []
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
+def test_gitignore_inside_a_work_tree(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    _tree(tmp_path, {".gitignore": "out/\n*.log.md\n", "a.md": "", "out/b.md": "",
+                     "x.log.md": "", "sub/c.md": ""})
+    found = [Path(p).relative_to(tmp_path).as_posix() for p in iter_files([str(tmp_path)])]
+    assert found == ["a.md", "sub/c.md"]
+    every = [Path(p).relative_to(tmp_path).as_posix()
+             for p in iter_files([str(tmp_path)], gitignore=False)]
+    assert sorted(every) == ["a.md", "out/b.md", "sub/c.md", "x.log.md"]
+
+
+def test_outside_a_work_tree_nothing_is_git_ignored(tmp_path: Path) -> None:
+    _tree(tmp_path, {".gitignore": "*.md\n", "a.md": ""})
+    if any((p / ".git").exists() for p in tmp_path.parents):
+        pytest.skip("temporary folder inside a git work tree")
+    assert [Path(p).name for p in iter_files([str(tmp_path)])] == ["a.md"]
+
+
+@pytest.mark.usefixtures("fake_rules")
+def test_symlinks_out_of_the_tree_are_not_followed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path / "outside"
+    tree = tmp_path / "tree"
+    _tree(outside, {"secret.md": "teh\n", "dir/x.md": "teh\n"})
+    _tree(tree, {"a.md": "fine\n"})
+    (tree / "link.md").symlink_to(outside / "secret.md")
+    (tree / "linkdir").symlink_to(outside / "dir")
+    (tree / "loop").symlink_to(tree)
+    assert main(["check", str(tree)]) == 0
+    err = capsys.readouterr().err
+    assert f"{tree / 'link.md'}: skipped: symbolic link out of the tree; not followed" in err
+    assert f"{tree / 'linkdir'}: skipped: symbolic link out of the tree" in err
+    assert "loop" not in err
+    assert (outside / "secret.md").read_text("utf-8") == "teh\n"
+    assert main(["check", "--fix", str(tree)]) == 0
+    assert (outside / "secret.md").read_text("utf-8") == "teh\n"  # never written through
+
+
+@pytest.mark.usefixtures("fake_rules")
+def test_stdin_filename_picks_kind_and_path(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    data = b"`teh` <!-- textqa: ignore -->\nteh\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert main(["check", "--stdin-filename", "docs/x.md", "-"]) == 1
+    out = capsys.readouterr().out
+    assert out == "docs/x.md:2:1: TQ100 invalid-encoding: fake: 'teh' -> 'the'\n"
+
+
+def test_jobs_give_identical_results(tmp_path: Path) -> None:
+    for i in range(40):
+        (tmp_path / f"f{i:02}.txt").write_bytes(b"ok\n" * (i % 3) + (b"\xff\n" if i % 2 else b""))
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    outs = [
+        subprocess.run([sys.executable, "-m", "textqa", "check", *extra, str(tmp_path)],
+                       capture_output=True, env=env, check=False)
+        for extra in ([], ["--jobs", "2"], ["-j", "3"])
+    ]
+    assert {o.returncode for o in outs} == {1}
+    assert outs[0].stdout.count(b"TQ100") == 20
+    assert outs[0].stdout == outs[1].stdout == outs[2].stdout
+
+
+def test_ten_thousand_small_files_with_few_handles(tmp_path: Path) -> None:
+    root = tmp_path / "many"
+    for d in range(10):
+        sub = root / f"d{d}"
+        sub.mkdir(parents=True)
+        for i in range(1000):
+            (sub / f"f{i:04}.txt").write_bytes(b"\xff\n" if i == 7 else b"fine text\n")
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+
+    def few_handles() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "textqa", "check", "--select", "TQ100", str(root)],
+        capture_output=True, env=env, preexec_fn=few_handles, check=False, timeout=300,
+    )
+    assert proc.returncode == 1, proc.stderr.decode()[-2000:]
+    assert proc.stdout.count(b"TQ100") == 10
+    assert proc.stderr == b""
