@@ -352,3 +352,19 @@ def test_strict_spelling_check_imports_no_numpy_or_rapidfuzz() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False,
                          env={"PYTHONPATH": str(ROOT / "src")}, timeout=60)
     assert out.stdout.decode().strip().splitlines()[-1] == "[]"
+
+
+def test_configuration_file_spelling_keys(tmp_path: Path) -> None:
+    (tmp_path / "words.txt").write_text("teh\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.textqa]\nselect = ["spelling"]\nspelling = "full"\nwords-file = "words.txt"\n',
+        encoding="utf-8",
+    )
+    f = tmp_path / "a.txt"
+    f.write_text("The tokenns is teh best.\n", encoding="utf-8")
+    out = run_cli("check", str(f))
+    assert out.returncode == 1
+    assert b"TQ402" in out.stdout
+    assert b"TQ401" not in out.stdout  # 'teh' is in the configured words file
+    strict = run_cli("check", "--spelling", "strict", str(f))
+    assert strict.returncode == 0, strict.stdout
