@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from textqa.model import Document
 
-__all__ = ["SpellingAnomalies", "spelling_anomalies"]
+__all__ = ["SpellingAnomalies", "spelling_anomalies", "spelling_stats"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +88,25 @@ def spelling_anomalies(
         doubled=counts["TQ404"],
         misspellings=counts["TQ401"],
     )
+
+
+def spelling_stats(text: str, options: object = None) -> dict[str, dict[str, float]]:
+    """The ``spelling`` key of ``textqa stats``: the anomaly counts and rates of one document
+    (read as plain text; a provider of :data:`textqa.stats.PROVIDERS`).
+
+    >>> spelling_stats("The the cat sat on thethe mat.")["spelling"]["doubled_per_1k"]
+    142.857
+    """
+    from textqa.parse import parse  # noqa: PLC0415
+
+    a = spelling_anomalies(parse(text))
+    return {
+        "spelling": {
+            "words": a.words,
+            "non_words": a.non_words,
+            "non_word_ratio": round(a.non_word_ratio, 6),
+            "misspellings_per_1k": round(a.misspellings_per_1k, 3),
+            "stutters_per_1k": round(a.stutters_per_1k, 3),
+            "doubled_per_1k": round(a.doubled_per_1k, 3),
+        }
+    }
