@@ -20,10 +20,12 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 
 #: command name -> module under textqa.commands
 COMMANDS: dict[str, str] = {
+    "boilerplate": "boilerplate",
     "check": "check",
     "config": "config",
     "dedup": "dedup",
     "rules": "rules",
+    "stats": "stats",
 }
 
 
