@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "check": "check",
     "config": "config",
     "dedup": "dedup",
+    "normalize": "normalize",
     "rules": "rules",
     "stats": "stats",
 }
