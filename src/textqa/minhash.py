@@ -3,8 +3,11 @@ signatures. Never a Python loop per token or per shingle.
 
 The pipeline, and what a :class:`SignatureSpec` records about it:
 
-1. **normalize** (``normalization``): ``casefold`` = Unicode case folding + whitespace collapse;
-   ``none`` = the text as is.
+1. **normalize** (``normalization``): ``dedup-key`` (default) = the key profile of
+   :mod:`textqa.normalize` (NFKC, case folding, punctuation and symbols to spaces, digits to
+   ``0``, whitespace collapse); ``casefold`` = case folding + whitespace collapse only;
+   ``none`` = the text as is. Pure-ASCII text takes a byte-translation fast path that gives
+   the same tokens.
 2. **tokenize** (``tokenizer_version``): textqa's one word notion (:mod:`textqa.tokenize`). ASCII
    text takes a vectorized byte-classifier path that yields exactly the regex tokens.
 3. **hash tokens** (``hash``): the UTF-8 *bytes* of each token, read as little-endian 8-byte
@@ -36,6 +39,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
+from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -72,7 +76,7 @@ SPEC_VERSION = 1
 #: The token hash: UTF-8 bytes, 8-byte little-endian words folded with the splitmix64 finalizer.
 HASH_NAME = "bytes8-fmix64"
 #: Profiles known to :func:`normalize_for_hashing`.
-NORMALIZATIONS = ("casefold", "none")
+NORMALIZATIONS = ("dedup-key", "casefold", "none")
 #: The signature value of a document without shingles (never equal to a real minimum's slot
 #: in practice, and such documents are excluded from LSH).
 EMPTY_VALUE = 0xFFFFFFFF
@@ -149,7 +153,7 @@ class SignatureSpec:
     seed: int = 1
     shingle: ShingleKind = "word"
     ngram: int = 5
-    normalization: str = "casefold"
+    normalization: str = "dedup-key"
     hash: str = HASH_NAME
     tokenizer_version: int = TOKENIZER_VERSION
     version: int = SPEC_VERSION
@@ -237,14 +241,20 @@ recompute one side with the other's spec
 
 
 # -- normalization and tokens -----------------------------------------------------------------
-def normalize_for_hashing(text: str, profile: str = "casefold") -> str:
+def normalize_for_hashing(text: str, profile: str = "dedup-key") -> str:
     """The text that is tokenized and hashed under a normalization ``profile``.
 
-    >>> normalize_for_hashing("  Straße\\t\\tIS  big ")
-    'strasse is big'
+    >>> normalize_for_hashing("  Straße\t\tIS  big, in 2024! ")
+    'strasse is big in 0000'
+    >>> normalize_for_hashing("  Don't\t\tSTOP ", "casefold")
+    "don't stop"
     >>> normalize_for_hashing("A  b", "none")
     'A  b'
     """
+    if profile == "dedup-key":
+        from textqa.normalize import normalize  # noqa: PLC0415
+
+        return normalize(text, "dedup-key")
     if profile == "casefold":
         if text.isascii():
             return " ".join(text.lower().split())
@@ -256,15 +266,40 @@ def normalize_for_hashing(text: str, profile: str = "casefold") -> str:
     )
 
 
+@cache
+def _dedup_ascii_table() -> bytes:
+    """``dedup-key`` on single ASCII characters, as a ``bytes.translate`` table (characters
+    the profile removes become spaces): derived from :func:`textqa.normalize.normalize`."""
+    from textqa.normalize import normalize  # noqa: PLC0415
+
+    table = bytearray(range(256))
+    for b in range(128):
+        out = normalize(f"a{chr(b)}a", "dedup-key")
+        if len(out) == 3 and out[0] == out[2] == "a":
+            # a kept character that is not a word character separates words like a space
+            table[b] = ord(out[1]) if _WORD_RE.fullmatch(out[1]) else 32
+        elif out in ("a a", "aa"):
+            table[b] = 32
+        else:  # pragma: no cover - the profile changed shape: fall back to the slow path
+            raise AssertionError(f"dedup-key maps {chr(b)!r} to {out!r}")
+    return bytes(table)
+
+
 def _word_bytes(text: str, profile: str) -> bytes:
     """Bytes whose byte-classifier tokens are exactly the regex tokens of the normalized text.
 
-    ASCII text passes through (lower-cased for ``casefold``); other text is tokenized with the
-    regex and re-joined with spaces (its non-ASCII bytes classify as word characters).
+    ASCII text passes through a translation table; other text is normalized, tokenized with
+    the regex and re-joined with spaces (its non-ASCII bytes classify as word characters).
     """
     if text.isascii():
+        if profile == "dedup-key":
+            return text.encode("ascii").translate(_dedup_ascii_table())
         return (text.lower() if profile == "casefold" else text).encode("ascii")
-    if profile == "casefold":
+    if profile == "dedup-key":
+        text = normalize_for_hashing(text, profile)
+        if text.isascii():
+            return text.encode("ascii").translate(_dedup_ascii_table())
+    elif profile == "casefold":
         text = text.casefold()
     return " ".join(_WORD_RE.findall(text)).encode("utf-8", "surrogatepass")
 
@@ -293,15 +328,24 @@ _CORE, _DIGIT, _JOIN_ANY, _JOIN_DIGIT = _byte_classes()
 _BYTE_MASKS = np.array([(1 << (8 * m)) - 1 for m in range(8)] + [_M64], dtype=np.uint64)
 
 
-def _token_bounds(buf: NDArray[np.uint8]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Start and end offsets of the tokens in a byte buffer (textqa's word notion on bytes)."""
+def _token_bounds(
+    buf: NDArray[np.uint8], *, spaced: bool = False
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Start and end offsets of the tokens in a byte buffer (textqa's word notion on bytes).
+
+    ``spaced``: the buffer holds only token bytes, spaces and newlines (``dedup-key`` output,
+    where punctuation is already gone), so a token is a run of bytes above the space.
+    """
     n = len(buf)
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    core = _CORE[buf]
-    intok = core.copy()
-    if n >= 3:
+    if spaced:
+        intok = buf > 32
+    else:
+        intok = _CORE[buf]
+    if n >= 3 and not spaced:
+        core = intok.copy()
         prev_core = core[:-2]
         nxt = buf[2:]
         mid = buf[1:-1]
@@ -392,7 +436,7 @@ def iter_batches(texts: Iterable[str], max_bytes: int = DEFAULT_BATCH_BYTES) -> 
 
 
 def token_hashes(
-    texts: Sequence[str], normalization: str = "casefold"
+    texts: Sequence[str], normalization: str = "dedup-key"
 ) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
     """Hashes of the normalized word tokens of each text, as a CSR pair ``(hashes, offsets)``:
     text ``i`` owns ``hashes[offsets[i]:offsets[i+1]]``.
@@ -404,7 +448,7 @@ def token_hashes(
     parts = [_word_bytes(t, normalization) for t in texts]
     sizes = np.fromiter((len(p) + 1 for p in parts), dtype=np.int64, count=len(parts))
     buf = np.frombuffer(b"\n".join(parts) + b"\n", dtype=np.uint8)
-    starts, ends = _token_bounds(buf)
+    starts, ends = _token_bounds(buf, spaced=normalization == "dedup-key")
     doc_ends = np.cumsum(sizes)
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     offsets[1:] = np.searchsorted(starts, doc_ends)
@@ -531,15 +575,18 @@ def _kperm(
     if total:
         rows_per_chunk = max(1, _CHUNK_CELLS // k)
         doc_of = np.repeat(np.arange(ndocs, dtype=np.int64), np.diff(offsets))
-        mat = np.empty((min(rows_per_chunk, total), k), dtype=np.uint64)
+        # (num_perm, shingles) layout: the inner loops run over contiguous shingles, which
+        # makes the multiply-add and the segment minimum several times faster than (shingles, k)
+        mat = np.empty((k, min(rows_per_chunk, total)), dtype=np.uint64)
+        a_col, b_col = a[:, None], b[:, None]
         for lo in range(0, total, rows_per_chunk):
             hi = min(total, lo + rows_per_chunk)
-            m = mat[: hi - lo]
-            np.multiply(hashes[lo:hi, None], a[None, :], out=m)
-            m += b
+            m = mat[:, : hi - lo]
+            np.multiply(a_col, hashes[None, lo:hi], out=m)
+            m += b_col
             docs = doc_of[lo:hi]
             seg = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
-            mins = np.minimum.reduceat(m, seg, axis=0)
+            mins = np.minimum.reduceat(m, seg, axis=1).T
             rows = docs[seg]
             result[rows] = np.minimum(result[rows], mins)
     return (result >> _S32).astype(np.uint32)
