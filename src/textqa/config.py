@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
-import tomllib
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -125,6 +124,8 @@ class ConfigFile:
 
 
 def _read_toml(path: str) -> dict[str, Any]:
+    import tomllib  # noqa: PLC0415 -- only when a configuration file exists (start-up cost)
+
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
@@ -150,8 +151,16 @@ def load_config(path: str) -> ConfigFile:
 def _has_textqa_table(pyproject: str) -> bool:
     try:
         with open(pyproject, "rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError):
+            raw = fh.read()
+    except OSError:
+        return False
+    if b"textqa" not in raw:  # cheap test first: most pyproject.toml files are not ours
+        return False
+    import tomllib  # noqa: PLC0415 -- start-up cost
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         return False
     tool = data.get("tool")
     return isinstance(tool, dict) and "textqa" in tool

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -67,6 +66,8 @@ class GitIgnore:
         return top
 
     def _ignored(self, top: str) -> frozenset[str] | None:
+        import subprocess  # noqa: PLC0415 -- only inside a git work tree (start-up cost)
+
         if top not in self._trees:
             self._trees[top] = None
             if self._git is not None:
