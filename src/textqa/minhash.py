@@ -17,6 +17,8 @@ The pipeline, and what a :class:`SignatureSpec` records about it:
    but at least one has exactly one shingle (all its units); an empty document has none.
 5. **sketch** (``scheme``, ``num_perm``, ``seed``):
 
+   * ``oph`` (default) and ``kperm``, see below.
+
    * ``kperm`` -- classic k-permutation MinHash: permutation *i* maps a shingle hash *x* to
      ``(a_i * x + b_i) mod 2**64`` (``a_i`` odd, so a bijection); the signature keeps the top
      32 bits of the minimum. Exact modular arithmetic; nothing overflows silently.
@@ -67,6 +69,7 @@ __all__ = [
     "shingle_sets",
     "signatures",
     "signatures_from_shingles",
+    "sorted_unique",
     "to_lean_minhash",
     "token_hashes",
 ]
@@ -94,9 +97,9 @@ _K_SHINGLE = _U(0xD6E8FEB86659FD93)  # odd multiplier folding n-gram members in 
 _K_CHAR = _U(0xA0761D6478BD642F)  # offset for code points (char shingles)
 _LOW32 = _U(0xFFFFFFFF)
 #: how many uint64 cells one chunk of the k-permutation matrix may hold (8 MiB)
-_CHUNK_CELLS = 1 << 20
+_CHUNK_CELLS = 1 << 18
 #: default bytes of text per batch (bounds memory whatever the corpus size)
-DEFAULT_BATCH_BYTES = 4 << 20
+DEFAULT_BATCH_BYTES = 1 << 18
 
 _WORD_RE = regex.compile(WORD_PATTERN)
 _WS_RE = regex.compile(r"\s+")
@@ -148,7 +151,7 @@ class SignatureSpec:
     True
     """
 
-    scheme: Scheme = "kperm"
+    scheme: Scheme = "oph"
     num_perm: int = 128
     seed: int = 1
     shingle: ShingleKind = "word"
@@ -285,6 +288,49 @@ def _dedup_ascii_table() -> bytes:
     return bytes(table)
 
 
+#: common non-ASCII punctuation, spaces and invisible characters of prose (curly quotes,
+#: dashes, no-break spaces, ellipsis, zero-width characters ...), candidates for the fast path
+_PROSE_PUNCT = (
+    "\u00a0\u00ab\u00bb\u00b7\u00a7\u00b6\u00a9\u00ae\u00b0\u00ad\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u200b\u200c\u200d\u2010\u2011\u2012\u2013\u2014\u2015"
+    "\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2032\u2033\u2039\u203a"
+    "\u202f\u2060\u2212\u3000\ufeff"
+)
+
+
+@cache
+def _prose_replacements() -> dict[str, str]:
+    """The :data:`_PROSE_PUNCT` characters that ``dedup-key`` turns into a space (or removes)
+    whatever surrounds them, with their replacement: derived from
+    :func:`textqa.normalize.normalize`, so the fast path cannot drift from the profile."""
+    from textqa.normalize import normalize  # noqa: PLC0415
+
+    out = {}
+    for ch in _PROSE_PUNCT:
+        folded = normalize(f"a{ch}a", "dedup-key")
+        if folded == "a a":
+            out[ch] = " "
+        elif folded == "aa":
+            out[ch] = ""
+    return out
+
+
+_NON_ASCII_RE = regex.compile(r"[^\x00-\x7f]")
+
+
+def _ascii_prose(text: str) -> bytes | None:
+    """``text`` as ASCII bytes after replacing prose punctuation (see :func:`_prose_replacements`),
+    or None when other non-ASCII characters remain. Only then is a per-character mapping
+    exact: with no combining marks left, nothing composes across the replaced characters."""
+    table = _prose_replacements()
+    found = set(_NON_ASCII_RE.findall(text))
+    if not found.issubset(table.keys()):
+        return None
+    for ch in found:
+        text = text.replace(ch, table[ch])
+    return text.encode("ascii")
+
+
 def _word_bytes(text: str, profile: str) -> bytes:
     """Bytes whose byte-classifier tokens are exactly the regex tokens of the normalized text.
 
@@ -296,6 +342,9 @@ def _word_bytes(text: str, profile: str) -> bytes:
             return text.encode("ascii").translate(_dedup_ascii_table())
         return (text.lower() if profile == "casefold" else text).encode("ascii")
     if profile == "dedup-key":
+        ascii_bytes = _ascii_prose(text)
+        if ascii_bytes is not None:
+            return ascii_bytes.translate(_dedup_ascii_table())
         text = normalize_for_hashing(text, profile)
         if text.isascii():
             return text.encode("ascii").translate(_dedup_ascii_table())
@@ -340,10 +389,7 @@ def _token_bounds(
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    if spaced:
-        intok = buf > 32
-    else:
-        intok = _CORE[buf]
+    intok = buf > 32 if spaced else _CORE[buf]
     if n >= 3 and not spaced:
         core = intok.copy()
         prev_core = core[:-2]
@@ -398,21 +444,15 @@ def _hash_bytes_int(data: bytes) -> int:
 
 
 def _fold(units: NDArray[np.uint64], ngram: int) -> NDArray[np.uint64]:
-    """Hash of every window of ``ngram`` consecutive unit hashes (order-sensitive)."""
+    """Hash of every window of ``ngram`` consecutive unit hashes: the polynomial
+    ``sum(u[j] * K**(n-1-j)) mod 2**64`` of the (already mixed) unit hashes, then one
+    splitmix64 finalizer. Order-sensitive; two multiply-adds per member."""
     m = len(units) - ngram + 1
     s = units[:m].copy()
     for j in range(1, ngram):
         s *= _K_SHINGLE
         s += units[j : j + m]
-        fmix64(s)
-    return s
-
-
-def _fold_int(units: Sequence[int]) -> int:
-    s = units[0]
-    for u in units[1:]:
-        s = _fmix64_int((s * 0xD6E8FEB86659FD93 + u) & _M64)
-    return s
+    return fmix64(s)
 
 
 # -- batches ------------------------------------------------------------------------------
@@ -548,10 +588,29 @@ class ShingleSets:
         return cls(values.astype(np.uint64, copy=False), offsets)
 
 
+def sorted_unique(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """``values`` sorted without repeats (for small arrays much faster than ``np.unique``).
+
+    >>> sorted_unique(np.array([3, 1, 3, 2], dtype=np.uint64)).tolist()
+    [1, 2, 3]
+    """
+    s = np.sort(values)
+    if len(s) < 2:
+        return s
+    keep = np.empty(len(s), dtype=bool)
+    keep[0] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    result: NDArray[np.uint64] = s[keep]
+    return result
+
+
 def shingle_sets(texts: Sequence[str], spec: SignatureSpec) -> ShingleSets:
     """Sorted, de-duplicated shingle hashes of each text: the input of exact verification."""
     h, off = shingle_hashes(texts, spec)
-    return ShingleSets.from_lists([np.unique(h[off[i] : off[i + 1]]) for i in range(len(texts))])
+    bounds = off.tolist()
+    return ShingleSets.from_lists(
+        [sorted_unique(h[bounds[i] : bounds[i + 1]]) for i in range(len(texts))]
+    )
 
 
 # -- sketches -----------------------------------------------------------------------------
