@@ -20,10 +20,13 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 
 #: command name -> module under textqa.commands
 COMMANDS: dict[str, str] = {
+    "boilerplate": "boilerplate",
     "check": "check",
     "config": "config",
     "dedup": "dedup",
+    "normalize": "normalize",
     "rules": "rules",
+    "stats": "stats",
 }
 
 
