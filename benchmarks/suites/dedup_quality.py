@@ -36,7 +36,7 @@ def _gutenberg(ctx: Context) -> tuple[list[dict[str, Any]], list[str]]:
     from benchmarks.generate import read_jsonl
     from textqa import deduplicate
 
-    rows = list(read_jsonl(path, limit=ctx.pick(120, None)))
+    rows = list(read_jsonl(path, limit=ctx.pick(40, None)))
     texts = [r["text"] for r in rows]
     ids = [r["id"] for r in rows]
     truth_clusters: dict[str, list[str]] = {}
@@ -68,7 +68,7 @@ def _gutenberg(ctx: Context) -> tuple[list[dict[str, Any]], list[str]]:
 def run(ctx: Context) -> dict[str, Any]:
     from benchmarks.suites._dedup_common import PIPELINES, exact_pairs, write_corpus
 
-    n_docs = ctx.pick(200, 20000)
+    n_docs = ctx.pick(60, 20000)
     corpus = ctx.generated(n_docs, paragraphs=(8, 60))
     texts = [d.text for d in corpus.docs]
     nbytes = sum(len(t.encode("utf-8")) for t in texts)
@@ -100,7 +100,14 @@ def run(ctx: Context) -> dict[str, Any]:
 
     path = write_corpus(ctx.scratch("dedup-quality") / "corpus.jsonl", texts)
     target = "benchmarks.suites._dedup_common:prepare_pipeline"
-    memory = {labels[k]: peak_memory(target, corpus=str(path), method=k).to_dict() for k in methods}
+    memory = {}
+    if ctx.quick:
+        notes.append("quick mode: no peak-memory measurements (full runs only)")
+    else:
+        memory = {
+            labels[k]: peak_memory(target, corpus=str(path), method=k).to_dict()
+            for k in methods
+        }
 
     truth = exact_pairs(texts)
     quality: dict[str, Any] = {}
@@ -122,7 +129,7 @@ def run(ctx: Context) -> dict[str, Any]:
     qualities += gutenberg
     notes += gnotes
 
-    scaling_sizes = ctx.pick((100, 200), (5000, 20000, 100000))
+    scaling_sizes = ctx.pick((30, 60), (5000, 20000, 100000))
     big = ctx.generated(max(scaling_sizes), paragraphs=(8, 60))
     series: list[list[float]] = []
     rows = []
@@ -149,7 +156,7 @@ def run(ctx: Context) -> dict[str, Any]:
         f"{ctx.describe_base()} with {len(corpus.clusters()):,} planted near-duplicate clusters",
         "notes": notes,
         "timings": timings,
-        "memory": [{"name": "end-to-end job", "methods": memory}],
+        "memory": [{"name": "end-to-end job", "methods": memory}] if memory else [],
         "quality": qualities,
         "scaling": [
             {
