@@ -252,10 +252,16 @@ _PROSE_DIRECTIVES = frozenset(
         "productionlist-prose",
     ]
 )
+# Inline literals, roles and interpreted text in ONE alternation, scanned left to right, so the
+# closing backtick of a role can never open an interpreted-text match that runs on to the next
+# backtick paragraphs later; none of them crosses a blank line (docutils' inline markup cannot).
+_RST_NO_BLANK = r"(?:[^`\n]|\n(?![ \t]*\n))"
 _RST_INLINE = [
-    regex.compile(r"(?s)``.+?``"),
-    regex.compile(r"(?s)(?<![\w`]):[\w:+.-]+:`[^`]*`_{0,2}"),
-    regex.compile(r"(?s)(?<![\w`:])`[^`\n][^`]*`(?::[\w:+.-]+:)?_{0,2}"),
+    regex.compile(
+        r"``(?:(?!``)(?:[^\n]|\n(?![ \t]*\n)))+``"
+        rf"|(?<![\w`]):[\w:+.-]+:`{_RST_NO_BLANK}*`_{{0,2}}"
+        rf"|(?<![\w`:])`[^`\s]{_RST_NO_BLANK}*`(?::[\w:+.-]+:)?_{{0,2}}"
+    ),
     regex.compile(r"(?m)^\s*:[^:\s][^:\n]*:(?=\s|$)"),
     regex.compile(r"(?m)^\s*[+=-]{3,}(?:[+=\s-]*)$"),
     regex.compile(r"\|[\w .-]+\|_{0,2}"),
@@ -296,8 +302,12 @@ def _rst(text: str, lines: list[tuple[int, int, int]], out: list[tuple[int, int]
                 while j <= last and _OPTION_LINE_RE.match(text[lines[j][0] : lines[j][1]]):
                     out.append((lines[j][0], lines[j][1]))
                     j += 1
-            else:
-                out.append((s, lines[last][1]))
+                # scan the content like any other text: it holds literal blocks (``::``),
+                # nested directives and doctests of its own
+                i = j
+                prev_blank = False
+                continue
+            out.append((s, lines[last][1]))
             i = last + 1
             prev_blank = False
             continue
