@@ -94,7 +94,7 @@ def test_jobs_give_identical_results(tmp_path: Path) -> None:
     for i in range(40):
         data = b"ok\n" * (i % 3) + (b"\xff\n" if i % 2 else b"")
         if i % 5 == 0:  # near-duplicate files: the corpus rules see every document
-            data = " ".join(words[:70] + [f"edit{i}"]).encode() + b"\n"
+            data = " ".join([*words[:70], f"edit{i}"]).encode() + b"\n"
         (tmp_path / f"f{i:02}.txt").write_bytes(data)
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     outs = [
