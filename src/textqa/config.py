@@ -19,7 +19,6 @@ textqa.errors.ConfigError: unknown key 'selct'; did you mean 'select'?
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 import types
 import typing
@@ -318,6 +317,8 @@ def settings_from_mapping(
     for key, value in values.items():
         canon = _canonical(key)
         if canon is None:
+            import difflib  # noqa: PLC0415 -- only for the error message
+
             valid = config_keys() + list(ALIASES)
             close = difflib.get_close_matches(key.replace("_", "-"), valid, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else f"; valid keys: {', '.join(valid)}"
