@@ -45,8 +45,8 @@ class Context:
 
     @property
     def repeat(self) -> int:
-        """Timed rounds per comparison (3 quick, 5 full)."""
-        return self.pick(3, 5)
+        """Timed rounds per comparison (2 quick, 5 full)."""
+        return self.pick(2, 5)
 
     @property
     def warmup(self) -> int:

@@ -87,7 +87,7 @@ def test_find_boilerplate_fraction_of_documents() -> None:
 # -- stats ---------------------------------------------------------------------------------
 def test_document_stats_keys() -> None:
     s = document_stats("x", "text")
-    assert list(s) == ["id", "metrics", "fails"]
+    assert list(s) == ["id", "metrics", "fails", "spelling"]
     assert list(s["metrics"]) == list(METRIC_NAMES)
     assert next(name for name, _ in PROVIDERS) == "gopher"
 
@@ -99,7 +99,7 @@ def test_cli_stats_jsonl(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     rows = [json.loads(x) for x in proc.stdout.decode().splitlines()]
     assert [r["id"] for r in rows] == ["d1", "d2"]
-    assert list(rows[0]) == ["id", "metrics", "fails"]
+    assert list(rows[0]) == ["id", "metrics", "fails", "spelling"]
     assert rows[0]["metrics"] == pytest.approx(repetition_metrics(text).as_dict())
     assert "dup_para_frac" in rows[0]["fails"]
     assert rows[1]["fails"] == []

@@ -58,7 +58,7 @@ def _tree(ctx: Context) -> tuple[list[Path], str]:
 
 def run(ctx: Context) -> dict[str, Any]:
     all_files, source = _tree(ctx)
-    sizes = sorted({min(n, len(all_files)) for n in ctx.pick((8, 24), (62, 124, 248, 10**9))})
+    sizes = sorted({min(n, len(all_files)) for n in ctx.pick((4, 12), (62, 124, 248, 10**9))})
     env = python_env()
     notes: list[str] = []
     tools: dict[str, list[str]] = {"textqa": [sys.executable, "-m", "textqa", "check"]}
@@ -90,7 +90,8 @@ def run(ctx: Context) -> dict[str, Any]:
         # scaling curve (2 rounds, no warm-up: the interpreter and page cache are warm by then)
         last = n == sizes[-1]
         cmp = compare(f"{n} files, {nbytes / 1e6:.1f} MB", methods, baseline="textqa",
-                      repeat=3 if last else 2, warmup=ctx.warmup if last else 0,
+                      repeat=ctx.pick(2, 3) if last else ctx.pick(1, 2),
+                      warmup=ctx.warmup if last else 0,
                       work={"files": n, "bytes": nbytes})
         for name, t in cmp.timings.items():
             scaling[name].append([nbytes / 1e6, t.median])
@@ -106,7 +107,7 @@ def run(ctx: Context) -> dict[str, Any]:
     for name, argv in tools.items():
         done = largest.get(name) or []
         out = done[0].stdout if done else b""
-        rss = command_peak_rss([*argv, *largest_files], env=env)
+        rss = None if ctx.quick else command_peak_rss([*argv, *largest_files], env=env)
         rows.append([
             name,
             len(_FINDING_LINE.findall(out)),
@@ -117,7 +118,9 @@ def run(ctx: Context) -> dict[str, Any]:
         (m.group(1).decode(), m.group(2).decode()) for m in _TEXTQA_CODE.finditer(textqa_out)
     )
     code_rows = [[code, name, n] for (code, name), n in sorted(by_code.items())]
-    if any(r[2] == "–" for r in rows):
+    if ctx.quick:
+        notes.append("quick mode: peak RSS not measured")
+    elif any(r[2] == "–" for r in rows):
         notes.append("peak RSS needs GNU time (/usr/bin/time); not measured where shown as –")
 
     # start-up: the whole process on one small Markdown file (what a commit touching one doc
@@ -128,7 +131,7 @@ def run(ctx: Context) -> dict[str, Any]:
         "start-up: one small file",
         {name: command([*argv, str(small)], env=env, ok=(0, 1, 2, 65)) for name, argv in
          tools.items()},
-        baseline="textqa", repeat=ctx.pick(5, 15), warmup=1, work={"files": 1},
+        baseline="textqa", repeat=ctx.pick(2, 15), warmup=1, work={"files": 1},
     )
     timings.append(startup.to_dict())
     target_rows = _targets(timings[0]["methods"] if timings else {}, startup.to_dict()["methods"])

@@ -125,7 +125,22 @@ _NEAR_DUPLICATE: tuple[Rule, ...] = (
 
 
 # -- TQ4xx: spelling ----------------------------------------------------------------------
-_SPELLING: tuple[Rule, ...] = ()
+_SPELLING: tuple[Rule, ...] = (
+    Rule("TQ401", "misspelling", "spelling", True,
+         "A known misspelling (typos' table) with one unambiguous correction.", fixable=True),
+    Rule("TQ402", "unknown-word", "spelling", False,
+         "A lower-case word missing from the lexicon, one likely keystroke slip from a common "
+         "word, and used only once in the run (on with `--spelling full`).",
+         scope="corpus", fixable=True),
+    Rule("TQ403", "stuttered-token", "spelling", True,
+         "A token that is a whole repetition of a word (`thethe`, `ISISISIS`).", fixable=True),
+    Rule("TQ404", "doubled-word", "spelling", True,
+         "The same word twice in a row (`the the`), except legitimate doubles (`had had`).",
+         fixable=True),
+    Rule("TQ405", "article-anomaly", "spelling", True,
+         "An article followed by a comma (`a, Islamic`), `a` before a vowel sound or `an` "
+         "before a consonant sound.", fixable=True),
+)
 
 
 RULES: tuple[Rule, ...] = tuple(

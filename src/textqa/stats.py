@@ -2,7 +2,8 @@
 
 The object is ``{"id": ..., **provider(text, options) for each provider}``. Providers live in
 `PROVIDERS`, in output order; each returns the top-level keys it owns. The Gopher repetition
-provider owns ``metrics`` (datatrove's names) and ``fails`` (the rules above their threshold).
+provider owns ``metrics`` (datatrove's names) and ``fails`` (the rules above their threshold);
+the spelling provider owns ``spelling`` (`textqa.anomalies.spelling_stats`).
 
 To add statistics (for example per-document anomaly rates from another rule family), write a
 function ``(text, options) -> dict`` and append ``(name, function)`` to `PROVIDERS`; add a field
@@ -20,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from textqa.anomalies import spelling_stats
 from textqa.gopher import Compat, repetition_metrics
 
 __all__ = ["PROVIDERS", "StatsOptions", "StatsProvider", "document_stats", "gopher_stats"]
@@ -45,7 +47,10 @@ def gopher_stats(text: str, options: StatsOptions) -> dict[str, Any]:
 
 
 #: (name, provider) in output order
-PROVIDERS: list[tuple[str, StatsProvider]] = [("gopher", gopher_stats)]
+PROVIDERS: list[tuple[str, StatsProvider]] = [
+    ("gopher", gopher_stats),
+    ("spelling", spelling_stats),
+]
 
 
 def document_stats(

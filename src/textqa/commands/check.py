@@ -16,6 +16,7 @@ from textqa.commands._common import (
     positive_int,
     warn,
 )
+from textqa.commands._spelling import add_spelling_options
 from textqa.config import DEFAULT_MAX_FILE_SIZE, Settings
 from textqa.errors import InputError, TextQAError
 from textqa.model import Finding
@@ -33,6 +34,7 @@ def add_parser(sub: Any, name: str) -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, or - for stdin")
     add_selection_options(p)
     add_config_option(p)
+    add_spelling_options(p)
     p.add_argument(
         "--format", choices=sorted(FORMATS), default="text", help="output format (default: text)"
     )
