@@ -113,8 +113,11 @@ class Context:
         return corpus
 
     def describe_base(self) -> str:
-        src = self.base_source()
-        try:
-            return str(src.relative_to(self.repo.parent))
-        except ValueError:
-            return str(src)
+        """The base prose's path, short: ``../shared/...`` or relative to the repository."""
+        src = self.base_source().resolve()
+        shared = self.shared.resolve()
+        if src.is_relative_to(shared):
+            return f"../shared/{src.relative_to(shared).as_posix()}"
+        if src.is_relative_to(self.repo):
+            return src.relative_to(self.repo).as_posix()
+        return str(src)
