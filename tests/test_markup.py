@@ -145,3 +145,16 @@ def test_rst_literal_block_inside_a_prose_directive_is_masked() -> None:
     )
     assert {"yield", "readline"} <= masked_words(text, "x.rst")
     assert {"Reads", "lines", "Afterwards", "prose", "again"} <= prose_words(text, "x.rst")
+
+
+def test_rst_further_signatures_of_an_object_description_are_masked() -> None:
+    text = (
+        ".. function:: spawnl(mode, path, ...)\n"
+        "              spawnve(mode, path, args, env)\n"
+        "   :noindex:\n\n"
+        "   Execute the program.\n\n"
+        ".. note:: Notes keep their prose\n"
+        "   on the following line.\n"
+    )
+    assert {"spawnl", "spawnve", "noindex"} <= masked_words(text, "x.rst")
+    assert {"Execute", "program", "following", "line"} <= prose_words(text, "x.rst")

@@ -120,11 +120,18 @@ def test_unknown_word_suggestion_and_fix() -> None:
 
 
 def test_recurring_unknown_word_is_learned_across_the_run() -> None:
-    one = textqa.parse("The tokenns is done.", "a.txt")
-    two = textqa.parse("Another tokenns here.", "b.txt")
+    one = textqa.parse("The tokenq is done.", "a.txt")
+    two = textqa.parse("Another tokenq here.", "b.txt")
     assert textqa.check_documents([one, two], settings=FULL) == []
     alone = textqa.check_documents([one], settings=FULL)
-    assert [f.span.slice(one.text) for f in alone] == ["tokenns"]
+    assert [f.span.slice(one.text) for f in alone] == ["tokenq"]
+
+
+def test_obvious_slip_repeated_a_few_times_is_still_reported() -> None:
+    docs = [textqa.parse(f"The tokenns is number {i}.", f"{i}.txt") for i in range(3)]
+    assert len(textqa.check_documents(docs, settings=FULL)) == 3
+    docs.append(textqa.parse("And tokenns again.", "4.txt"))
+    assert textqa.check_documents(docs, settings=FULL) == []  # four times: vocabulary
 
 
 @pytest.mark.parametrize(

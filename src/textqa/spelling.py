@@ -47,12 +47,13 @@ __all__ = [
     "stutter_unit",
 ]
 
-#: doubles that are grammatical ("what it is is ...", "he had had enough") or idiomatic
+#: doubles that are grammatical ("what it is is ...", "he had had enough"), idiomatic, or
+#: transcribed hesitation ("uh uh")
 LEGITIMATE_DOUBLES = frozenset(
     {
         "had", "that", "long", "bye", "ha", "haha", "ho", "hey", "hip", "tut", "knock", "chop",
         "yada", "blah", "la", "ta", "pooh", "tsk", "boo", "dum", "bang", "ooh", "mm", "hmm",
-        "hush", "night", "pom", "bora", "wagga", "walla",
+        "hush", "night", "pom", "bora", "wagga", "walla", "uh", "um", "er", "erm", "ah",
     }
 )
 #: two-consonant word starts that English spells (``str``, ``sch`` start with these too); any
@@ -93,6 +94,8 @@ _CLOSED_CLASS = frozenset(
 
 _PUNCT_ARTICLE_GAP = (", ", ",\u00a0")
 _FOREIGN_WINDOW = 2
+#: an unknown word used this many times or fewer in a run can still be a repeated slip
+_MAX_REPEATED_SLIPS = 3
 _ARTICLES = frozenset({"a", "an", "An"})
 
 
@@ -559,7 +562,9 @@ _PREFIXES = ("un", "re", "de", "pre", "non", "sub", "over", "under", "multi", "i
              "mis", "anti", "auto", "semi", "super", "post", "micro", "meta", "hyper")
 
 
-_SENTENCE_END_RE = regex.compile(r"(?<![\p{L}.])\p{Ll}{3,}[.!?][\"'”’)]*[ \t\u00a0]+$")
+_SENTENCE_END_RE = regex.compile(
+    r"(?<![\p{L}.])\p{Ll}{3,}[*`')\]]*[.!?][\"'”’)]*[ \t\u00a0]+$"
+)
 
 
 def _sentence_start(text: str, tok: Token) -> bool:
@@ -573,6 +578,19 @@ def _sentence_start(text: str, tok: Token) -> bool:
     [True, False]
     """
     return _SENTENCE_END_RE.search(text, max(0, tok.start - 40), tok.start) is not None
+
+
+_LINE_START_RE = regex.compile(r"(?:^|\n)[ \t]*(?:[-*+#>]+[ \t]+|\d{1,3}[.)][ \t]+)?$")
+
+
+def _line_start(text: str, tok: Token) -> bool:
+    """True when ``tok`` is the first word of its line (after indentation or a list marker)."""
+    return _LINE_START_RE.search(text, max(0, tok.start - 20), tok.start) is not None
+
+
+def _name_follows(words: Sequence[Token], i: int) -> bool:
+    """The next word is capitalized too: ``Lucy Pope``, ``Marion Ohio`` look like names."""
+    return i + 1 < len(words) and words[i + 1].text[:1].isupper()
 
 
 @dataclass(slots=True)
@@ -596,21 +614,35 @@ class UnknownWordChecker:
 
     def add(self, doc: Document) -> None:
         text = doc.text
-        counts = self.counts
-        for tok in doc.tokens:
-            if tok.kind != "word":
-                continue
-            counts[normalize_apostrophes(tok.text).lower()] += 1
+        joined = "\n".join(t.text for t in doc.tokens if t.kind == "word").lower()
+        if "’" in joined:
+            joined = normalize_apostrophes(joined)
+        if joined:
+            self.counts.update(joined.split("\n"))
+        known = self.lex.all_words
+        wrong = self.table.wrong_forms
         words = _unmasked_words(doc)
         for i, tok in enumerate(words):
             word = tok.text
-            if len(word) < 4 or not word.isascii() or not word.isalpha():
+            if len(word) < 4 or word in known or not word.isascii() or not word.isalpha():
                 continue
             if not word.islower():
-                if not (word[0].isupper() and word[1:].islower() and _sentence_start(text, tok)):
+                low = word.lower()
+                if (
+                    low in known
+                    or not (word[0].isupper() and word[1:].islower())
+                    or not (
+                        _sentence_start(text, tok)
+                        or (
+                            len(word) >= 6
+                            and _line_start(text, tok)
+                            and not _name_follows(words, i)
+                        )
+                    )
+                ):
                     continue
-                word = word.lower()
-            if word in self.table and len(self.table.get(word) or ()) == 1:
+                word = low
+            if word in wrong and len(self.table.get(word) or ()) == 1:
                 continue  # TQ401's business (ambiguous entries are judged here)
             if self.lex.level(word) is not None or _in_vocabulary(word, self.opts.vocabulary):
                 continue
@@ -662,11 +694,18 @@ class UnknownWordChecker:
 
     def findings(self) -> Iterator[Finding]:
         for p in self.pending:
-            if self.counts[p.word] > 1:
+            n = self.counts[p.word]
+            if n > 1 and not (n <= _MAX_REPEATED_SLIPS and self._obvious_slip(p.word)):
                 continue
             found = self._judge(p)
             if found is not None:
                 yield found
+
+    def _obvious_slip(self, word: str) -> bool:
+        """One cheap slip (swap, double letter, neighbouring key) from a very common word: such
+        a word used two or three times is a repeated slip (copied text), not vocabulary."""
+        cands = _ranked(word, self.lex)
+        return bool(cands) and cands[0].level == 35 and cands[0].cost <= 0.6 and len(word) >= 5
 
     def _judge(self, p: _Pending) -> Finding | None:
         cands = _ranked(p.word, self.lex)
