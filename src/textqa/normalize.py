@@ -96,6 +96,7 @@ NEWLINES = "\r\x85\u2028\u2029"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]")
 _NEWLINE_RE = re.compile("\r\n?|[\x85\u2028\u2029]")
+_OTHER_NEWLINE_RE = re.compile("[\x85\u2028\u2029]")
 _CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
 _ANSI_RE = re.compile("\x1b\\[[0-9;?]*[ -/]*[@-~]")
 _BACKSPACES_RE = re.compile("\x08+")
@@ -242,9 +243,11 @@ def normalize_newlines(text: str) -> str:
     >>> normalize_newlines("a\\r\\nb\\rc\\u2028d")
     'a\\nb\\nc\\nd'
     """
-    if "\r" not in text and (text.isascii() or not _NEWLINE_RE.search(text)):
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.isascii() or not _OTHER_NEWLINE_RE.search(text):
         return text
-    return _NEWLINE_RE.sub("\n", text)
+    return _OTHER_NEWLINE_RE.sub("\n", text)
 
 
 def _control_edits(text: str) -> Iterator[Edit]:
@@ -1033,6 +1036,8 @@ def normalize(text: str, profile: str | Profile = "safe", *, skeleton: bool = Fa
         if out == text:
             break
         text = out
+        if p is _SAFE and not _safe_has_work(text):
+            break  # the fast check proves the fixed point without another round
     return text
 
 
