@@ -131,3 +131,28 @@ def test_ten_thousand_small_files_with_few_handles(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr.decode()[-2000:]
     assert proc.stdout.count(b"TQ100") == 10
     assert proc.stderr == b""
+
+
+def test_file_changing_while_read_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from textqa import sources
+
+    f = tmp_path / "live.md"
+    f.write_text("first version\n", "utf-8")
+    real = os.stat
+
+    def append_then_stat(path: str) -> os.stat_result:
+        with open(path, "a", encoding="utf-8") as fh:  # an editor saving meanwhile
+            fh.write("more text\n")
+        return real(path)
+
+    monkeypatch.setattr(sources, "_restat", append_then_stat)
+    assert main(["check", str(f)]) == 0
+    assert capsys.readouterr().err == (
+        f"textqa: warning: {f}: skipped: changed while being read; not checked "
+        "(run textqa again)\n"
+    )
+    monkeypatch.setattr(sources, "_restat", real)
+    assert main(["check", str(f)]) == 0
+    assert capsys.readouterr().err == ""

@@ -68,7 +68,7 @@ def _gutenberg(ctx: Context) -> tuple[list[dict[str, Any]], list[str]]:
 def run(ctx: Context) -> dict[str, Any]:
     from benchmarks.suites._dedup_common import PIPELINES, exact_pairs, write_corpus
 
-    n_docs = ctx.pick(60, 20000)
+    n_docs = ctx.size(60, 20000)
     corpus = ctx.generated(n_docs, paragraphs=(8, 60))
     texts = [d.text for d in corpus.docs]
     nbytes = sum(len(t.encode("utf-8")) for t in texts)
@@ -129,7 +129,7 @@ def run(ctx: Context) -> dict[str, Any]:
     qualities += gutenberg
     notes += gnotes
 
-    scaling_sizes = ctx.pick((30, 60), (5000, 20000, 100000))
+    scaling_sizes = ctx.size((30, 60), (5000, 20000, 100000))
     big = ctx.generated(max(scaling_sizes), paragraphs=(8, 60))
     series: list[list[float]] = []
     rows = []

@@ -82,7 +82,7 @@ def run(ctx: Context) -> dict[str, Any]:
     from benchmarks.suites._dedup_common import NUM_PERM, SEED, write_corpus
     from textqa.minhash import SignatureSpec, shingle_hashes, signatures_from_shingles
 
-    n_docs = ctx.pick(30, 20000)
+    n_docs = ctx.size(30, 20000)
     corpus = ctx.generated(n_docs, paragraphs=(8, 60))
     texts = [d.text for d in corpus.docs]
     nbytes = sum(len(t.encode("utf-8")) for t in texts)

@@ -216,7 +216,7 @@ def run(ctx: Context) -> dict[str, Any]:
 
     timings: list[dict[str, Any]] = []
     speed_rows: list[list[Any]] = []
-    corpora = _speed_corpora(ctx, ctx.pick(60_000, 2_000_000))
+    corpora = _speed_corpora(ctx, ctx.size(60_000, 2_000_000))
     for name, docs in corpora.items():
         nbytes = sum(len(d.encode("utf-8", "surrogatepass")) for d in docs)
         methods: dict[str, Any] = {"textqa": lambda docs=docs: [normalize(d) for d in docs]}

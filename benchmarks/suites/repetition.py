@@ -110,7 +110,7 @@ def prepare_boilerplate(path: str) -> Callable[[], object]:
 def _metrics_part(ctx: Context, out: dict[str, Any]) -> None:
     from textqa.gopher import repetition_metrics
 
-    corpus = ctx.generated(ctx.pick(15, 400), words=ctx.pick((200, 600), (300, 3000)))
+    corpus = ctx.generated(ctx.size(15, 400), words=ctx.pick((200, 600), (300, 3000)))
     texts = [d.text for d in corpus.docs]
     nbytes = sum(len(t.encode("utf-8")) for t in texts)
     path = ctx.scratch("repetition") / "metrics-docs.jsonl"
@@ -166,7 +166,7 @@ def _metrics_part(ctx: Context, out: dict[str, Any]) -> None:
 
 
 def _check_part(ctx: Context, out: dict[str, Any]) -> None:
-    corpus = ctx.generated(ctx.pick(10, 1100), words=(700, 2200))
+    corpus = ctx.generated(ctx.size(10, 1100), words=(700, 2200))
     folder = ctx.scratch("repetition") / "md-tree"
     paths = corpus.write(folder, suffix=".md")
     nbytes = sum(p.stat().st_size for p in paths)

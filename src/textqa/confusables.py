@@ -26,8 +26,7 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
-import regex
-
+from textqa._lazy import LazyPattern
 from textqa.errors import InputError
 
 __all__ = [
@@ -72,7 +71,9 @@ _SCRIPTS = (
     "Tifinagh", "Glagolitic", "Gothic", "Old_Italic", "Deseret", "Osage", "Adlam", "Tai_Le",
     "Javanese", "Balinese", "Sundanese", "Samaritan", "Mandaic",
 )  # fmt: skip
-_SCRIPT_RE = regex.compile("|".join(f"(?P<{s}>\\p{{Script={s}}})" for s in _SCRIPTS))
+_SCRIPT_RE = LazyPattern(
+    "|".join(f"(?P<{s}>\\p{{Script={s}}})" for s in _SCRIPTS), engine="regex"
+)
 
 
 def script_of(ch: str) -> str | None:

@@ -101,6 +101,7 @@ class Lexicon:
         self.language = language
         self._plan = _LEVEL_SECTIONS[language]
         self._sets: dict[int, frozenset[str]] = {}
+        self._all: frozenset[str] | None = None
 
     def words(self, level: int) -> frozenset[str]:
         """The words of exactly one frequency level (built on first use)."""
@@ -110,6 +111,13 @@ class Lexicon:
             got = frozenset(w for name in self._plan[level] for w in raw[name].split("\n") if w)
             self._sets[level] = got
         return got
+
+    @property
+    def all_words(self) -> frozenset[str]:
+        """Every word of every level, as written (one set, for the fastest membership test)."""
+        if self._all is None:
+            self._all = frozenset().union(*(self.words(level) for level in LEVELS))
+        return self._all
 
     def _level_exact(self, word: str, max_level: int) -> int | None:
         for level in LEVELS:

@@ -40,6 +40,7 @@ from typing import Any
 import regex
 
 from textqa import confusables
+from textqa._lazy import LazyPattern
 from textqa.errors import UsageError
 from textqa.model import Span
 
@@ -100,17 +101,20 @@ _ANSI_RE = re.compile("\x1b\\[[0-9;?]*[ -/]*[@-~]")
 _BACKSPACES_RE = re.compile("\x08+")
 _BIDI_EMBEDDING_RE = re.compile(f"[{BIDI_EMBEDDINGS}]")
 _BIDI_ANY_RE = re.compile(f"[{BIDI_EMBEDDINGS}{BIDI_MARKS}]")
-_RTL_RE = regex.compile(r"(?V1)[\p{L}&&[\p{Bidi_Class=R}\p{Bidi_Class=AL}]]")
+_RTL_RE = LazyPattern(r"(?V1)[\p{L}&&[\p{Bidi_Class=R}\p{Bidi_Class=AL}]]", engine="regex")
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE_CHARS}]")
-_JOINING = regex.compile(
-    r"(?V1)[[\p{L}\p{M}]--[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Common}]]"
+_JOINING = LazyPattern(
+    r"(?V1)[[\p{L}\p{M}]--[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Common}]]",
+    engine="regex",
 )
-_EMOJI_BEFORE_ZWJ = regex.compile(r"[\p{Extended_Pictographic}\ufe0f\U0001f3fb-\U0001f3ff]")
-_EMOJI = regex.compile(r"\p{Extended_Pictographic}")
-_WORD_CHAR = regex.compile(r"[\p{L}\p{M}\p{Nd}]")
+_EMOJI_BEFORE_ZWJ = LazyPattern(
+    r"[\p{Extended_Pictographic}\ufe0f\U0001f3fb-\U0001f3ff]", engine="regex"
+)
+_EMOJI = LazyPattern(r"\p{Extended_Pictographic}", engine="regex")
+_WORD_CHAR = LazyPattern(r"[\p{L}\p{M}\p{Nd}]", engine="regex")
 _ODD_SPACE_RE = re.compile(f"[{ODD_SPACES}]")
 _SPACE_RUN = re.compile(r"\s+")
-_GRAPHEME = regex.compile(r"\X", regex.DOTALL)
+_GRAPHEME = LazyPattern(r"\X", regex.DOTALL, engine="regex")
 
 #: Mojibake codecs: UTF-8 bytes read as one of these give the characters the gate looks for
 #: (ftfy's repertoire: Latin-1 and the Windows/ISO/Mac/DOS single-byte code pages).
@@ -134,14 +138,27 @@ def _decoded(byte_values: range, *, skip: str = "") -> str:
 #: UTF-8 lead bytes (C2-F4) and continuation bytes (80-BF) as those codecs show them. The
 #: typographic marks MacRoman shows for the lead bytes of Cyrillic and Hebrew are left out of
 #: the leads: they are everywhere in English prose, and that mojibake is rare.
-_LEAD_CHARS = _decoded(range(0xC2, 0xF5), skip="\u2013\u2014\u2018\u2019\u201c\u201d\u2026")
-_CONT_CHARS = _decoded(range(0x80, 0xC0)) + "\ufffd"
-_LEADS = "".join(re.escape(c) for c in _LEAD_CHARS)
-_CONTS = "".join(re.escape(c) for c in _CONT_CHARS)
+@functools.cache
+def _mojibake_chars() -> tuple[str, str]:
+    leads = _decoded(range(0xC2, 0xF5), skip="\u2013\u2014\u2018\u2019\u201c\u201d\u2026")
+    conts = _decoded(range(0x80, 0xC0)) + "\ufffd"
+    return "".join(re.escape(c) for c in leads), "".join(re.escape(c) for c in conts)
+
+
+@functools.cache
+def _cont_set() -> frozenset[str]:
+    return frozenset(_decoded(range(0x80, 0xC0)) + "\ufffd")
+
+
+def _gate_pattern() -> str:
+    leads, conts = _mojibake_chars()
+    return f"[\\x80-\\x9f]|[{leads}][{conts}]|[\\u00c2\\u00c3] "
+
+
 #: Anything that may be mojibake: a C1 control, or a lead byte's character followed by a
 #: continuation byte's (or by U+FFFD, or, for the NO-BREAK SPACE ftfy restores, a space). A
 #: cheap gate: only lines it matches are handed to the (slower, careful) repair.
-_MOJIBAKE_GATE = re.compile(f"[\x80-\x9f]|[{_LEADS}][{_CONTS}\ufffd]|[\u00c2\u00c3] ")
+_MOJIBAKE_GATE = LazyPattern(_gate_pattern)
 
 _SAFE_ASCII_DIRTY = re.compile("[\x00-\x08\x0b\x0d-\x1f\x7f]")
 #: a character some `safe` step removes or replaces, whatever its neighbours
@@ -151,8 +168,7 @@ _SAFE_REMOVABLE = (
 )
 _SAFE_REMOVABLE_RE = re.compile(f"[{_SAFE_REMOVABLE}]")
 #: one character class for one scan: removable characters and mojibake lead characters
-_SAFE_CANDIDATE = re.compile(f"[{_SAFE_REMOVABLE}{_LEADS}]")
-_CONT_SET = frozenset(_CONT_CHARS)
+_SAFE_CANDIDATE = LazyPattern(lambda: f"[{_SAFE_REMOVABLE}{_mojibake_chars()[0]}]")
 
 
 def _safe_has_work(text: str) -> bool:
@@ -163,7 +179,7 @@ def _safe_has_work(text: str) -> bool:
         if _SAFE_REMOVABLE_RE.match(ch):
             return True
         nxt = text[m.end() : m.end() + 1]
-        if nxt in _CONT_SET or (nxt == " " and ch in "\u00c2\u00c3"):
+        if nxt in _cont_set() or (nxt == " " and ch in "\u00c2\u00c3"):
             return True
     return not unicodedata.is_normalized("NFC", text)
 
@@ -388,11 +404,17 @@ def _ftfy_fixer() -> Callable[[str], str] | None:
     from ftfy.fixes import fix_c1_controls  # noqa: PLC0415 -- with ftfy, above
 
     def fix(line: str) -> str:
-        # ftfy's encoding repair alone (fix_text would also run fixers textqa does itself)
+        # ftfy's encoding repair alone (fix_text would also run fixers textqa does itself).
+        # fix_encoding repeats its one-step repair until nothing changes, so its result is a
+        # fixed point; after a C1 replacement it runs once more to reach one again.
         result: str = ftfy.fix_encoding(line, config)
         if _C1_RE.search(result):
-            result = fix_c1_controls(result)
+            replaced = fix_c1_controls(result)
+            if replaced != result:
+                result = ftfy.fix_encoding(replaced, config)
         return result
+
+    fix.exact = True  # type: ignore[attr-defined]
 
     return fix
 
@@ -451,6 +473,8 @@ def _fix_line(line: str, fixer: Callable[[str], str]) -> str:
 
 
 def _fix_line_uncached(line: str, fixer: Callable[[str], str]) -> str:
+    if getattr(fixer, "exact", False):
+        return fixer(line)  # already a fixed point (ftfy's own loop)
     for _ in range(_MAX_ROUNDS):
         fixed = fixer(line)
         if fixed == line:
@@ -774,7 +798,6 @@ def _normalization_like(text: str, fn: Callable[[str], str]) -> Iterator[Edit]:
         yield _trim_edit(text, whole)
 
 
-_CONTROL_SPACE_RE = regex.compile(r"\p{Cc}")
 
 STEPS: dict[str, _Step] = {
     s.name: s

@@ -47,12 +47,13 @@ __all__ = [
     "stutter_unit",
 ]
 
-#: doubles that are grammatical ("what it is is ...", "he had had enough") or idiomatic
+#: doubles that are grammatical ("what it is is ...", "he had had enough"), idiomatic, or
+#: transcribed hesitation ("uh uh")
 LEGITIMATE_DOUBLES = frozenset(
     {
         "had", "that", "long", "bye", "ha", "haha", "ho", "hey", "hip", "tut", "knock", "chop",
         "yada", "blah", "la", "ta", "pooh", "tsk", "boo", "dum", "bang", "ooh", "mm", "hmm",
-        "hush", "night", "pom", "bora", "wagga", "walla",
+        "hush", "night", "pom", "bora", "wagga", "walla", "uh", "um", "er", "erm", "ah",
     }
 )
 #: two-consonant word starts that English spells (``str``, ``sch`` start with these too); any
@@ -613,21 +614,24 @@ class UnknownWordChecker:
 
     def add(self, doc: Document) -> None:
         text = doc.text
-        counts = self.counts
-        for tok in doc.tokens:
-            if tok.kind != "word":
-                continue
-            counts[normalize_apostrophes(tok.text).lower()] += 1
+        joined = "\n".join(t.text for t in doc.tokens if t.kind == "word").lower()
+        if "’" in joined:
+            joined = normalize_apostrophes(joined)
+        if joined:
+            self.counts.update(joined.split("\n"))
+        known = self.lex.all_words
+        wrong = self.table.wrong_forms
         words = _unmasked_words(doc)
         for i, tok in enumerate(words):
             word = tok.text
-            if len(word) < 4 or not word.isascii() or not word.isalpha():
+            if len(word) < 4 or word in known or not word.isascii() or not word.isalpha():
                 continue
             if not word.islower():
-                if not (
-                    word[0].isupper()
-                    and word[1:].islower()
-                    and (
+                low = word.lower()
+                if (
+                    low in known
+                    or not (word[0].isupper() and word[1:].islower())
+                    or not (
                         _sentence_start(text, tok)
                         or (
                             len(word) >= 6
@@ -637,8 +641,8 @@ class UnknownWordChecker:
                     )
                 ):
                     continue
-                word = word.lower()
-            if word in self.table and len(self.table.get(word) or ()) == 1:
+                word = low
+            if word in wrong and len(self.table.get(word) or ()) == 1:
                 continue  # TQ401's business (ambiguous entries are judged here)
             if self.lex.level(word) is not None or _in_vocabulary(word, self.opts.vocabulary):
                 continue

@@ -26,14 +26,14 @@ normalization profile removes, so ``textqa normalize`` output has none of TQ101/
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-import regex
-
 from textqa import normalize as nz
+from textqa._lazy import LazyPattern
 from textqa.confusables import confusable_table, script_of
 from textqa.model import Document, Edit, Finding, Fix, Span
 from textqa.rules import make_finding
@@ -43,12 +43,14 @@ if TYPE_CHECKING:
 
 __all__ = ["check_document", "describe"]
 
-_NON_LATIN_LETTER = regex.compile(r"[^\P{L}\p{Script=Latin}]")
+_NON_LATIN_LETTER = LazyPattern(r"[^\P{L}\p{Script=Latin}]", engine="regex")
 _CURLY_QUOTES = "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f"
-_CURLY_RE = regex.compile(f"[{_CURLY_QUOTES}]")
-_ODD_SPACE_RUN = regex.compile(f"[{nz.ODD_SPACES}]+")
+_CURLY_RE = re.compile(f"[{_CURLY_QUOTES}]")
+_ODD_SPACE_RUN = re.compile(f"[{nz.ODD_SPACES}]+")
 #: parenthetical dashes by style: em dash (spaced or not), spaced en dash, spaced hyphen(s)
-_DASH_RE = regex.compile(r"\u2014|(?<=\S) \u2013 (?=\S)|(?<=[\w.,;:!?'\"’”)]) --? (?=\w)")
+_DASH_RE = LazyPattern(
+    r"\u2014|(?<=\S) \u2013 (?=\S)|(?<=[\w.,;:!?'\"’”)]) --? (?=\w)", engine="regex"
+)
 _ALLOWED_SCRIPT_SETS = (
     # UTS #39 "highly restrictive": scripts commonly written together
     frozenset({"Latin", "Han", "Hiragana", "Katakana"}),
