@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from textqa.errors import UsageError
-from textqa.model import Document, Finding, Related
+from textqa.model import Document, FileKind, Finding, Related
 
 if TYPE_CHECKING:
     import numpy as np
@@ -576,18 +576,21 @@ class _CorpusChecker:
     def __init__(self, ctx: Context) -> None:
         self.threshold = ctx.settings.threshold("near-duplicate-file", DEFAULT_THRESHOLD)
         self.min_words = int(ctx.settings.threshold("near-duplicate-min-words", MIN_WORDS))
-        self.docs: list[Document] = []
+        # only the texts are kept (not the parsed documents, whose tokens weigh far more);
+        # the few flagged files are parsed again for positions
+        self.docs: list[tuple[str | None, str, FileKind]] = []
 
     def add(self, doc: Document) -> None:
         if len(doc.tokens) >= self.min_words:
-            self.docs.append(doc)
+            self.docs.append((doc.path, doc.text, doc.kind))
 
     def findings(self) -> Iterator[Finding]:
         if len(self.docs) < 2:
             return
+        from textqa.parse import parse  # noqa: PLC0415
         from textqa.rules import make_finding  # noqa: PLC0415
 
-        texts = [d.text for d in self.docs]
+        texts = [text for _, text, _ in self.docs]
         result = deduplicate(texts, threshold=self.threshold)
         best: dict[int, tuple[float, int]] = {}
         for c in result.clusters:
@@ -596,23 +599,24 @@ class _CorpusChecker:
                 if cur is None or (s, -a) > (cur[0], -cur[1]):
                     best[b] = (s, a)
         for b, (sim, a) in sorted(best.items()):
-            da, db = self.docs[a], self.docs[b]
-            exp = explain(da.text, db.text, result.spec)
+            (a_path, a_text, _), (b_path, b_text, b_kind) = self.docs[a], self.docs[b]
+            db = parse(b_text, b_path, kind=b_kind)
+            exp = explain(a_text, b_text, result.spec)
             if exp.regions:
                 b_start, b_end = exp.regions[0].b_span[0], exp.regions[-1].b_span[1]
                 a_lines = (exp.regions[0].a_lines[0], exp.regions[-1].a_lines[1])
                 b_lines = (exp.regions[0].b_lines[0], exp.regions[-1].b_lines[1])
             else:
                 b_start, b_end = 0, len(db.text)
-                a_lines = (1, len(da.lines) or 1)
+                a_lines = (1, a_text.count("\n") + 1)
                 b_lines = (1, len(db.lines) or 1)
-            where = f"{da.path or '-'}"
+            where = f"{a_path or '-'}"
             message = (
                 f"near-duplicate of {where} (Jaccard {sim:.2f}): lines {b_lines[0]}-{b_lines[1]} "
                 f"match its lines {a_lines[0]}-{a_lines[1]}"
             )
             related = Related(
-                da.path,
+                a_path,
                 a_lines[0],
                 1,
                 end_line=a_lines[1],

@@ -674,11 +674,27 @@ def _oph(
     return flat.reshape(ndocs, k)
 
 
-def _probe_bins(bins: NDArray[np.int64], attempt: int, k: int, seed: int) -> NDArray[np.int64]:
-    """Optimal densification's probe: the bin that empty bin ``bins`` borrows from at
-    ``attempt`` (the same sequence for every document, so equal sets borrow alike)."""
-    z = bins.astype(np.uint64) * _U(0x9E3779B97F4A7C15)
-    z ^= _U(_fmix64_int((seed * 0x100000001B3 + attempt) & _M64))
+#: densification probes tried per vectorized round
+_PROBES_PER_ROUND = 16
+
+
+@cache
+def _probe_constants(seed: int, first: int, count: int) -> NDArray[np.uint64]:
+    return np.array(
+        [_fmix64_int((seed * 0x100000001B3 + a) & _M64) for a in range(first, first + count)],
+        dtype=np.uint64,
+    )
+
+
+def _probe_bins(
+    bins: NDArray[np.int64], first: int, count: int, k: int, seed: int
+) -> NDArray[np.int64]:
+    """Optimal densification's probes: the bins that empty bins ``bins`` borrow from at
+    attempts ``first .. first+count-1`` (shape ``(len(bins), count)``); the same sequence for
+    every document, so equal sets borrow alike."""
+    z = (bins.astype(np.uint64) * _U(0x9E3779B97F4A7C15))[:, None] ^ _probe_constants(
+        seed, first, count
+    )[None, :]
     fmix64(z)
     return (((z >> _S32) * _U(k)) >> _S32).astype(np.int64)
 
@@ -686,6 +702,8 @@ def _probe_bins(bins: NDArray[np.int64], attempt: int, k: int, seed: int) -> NDA
 def _densify(
     flat: NDArray[np.uint32], filled: NDArray[np.bool_], ndocs: int, k: int, seed: int
 ) -> None:
+    """Fill every empty bin of a non-empty document from the first filled bin along its probe
+    sequence (attempts 1, 2, ...), several attempts per vectorized round."""
     grid = filled.reshape(ndocs, k)
     nonempty: NDArray[np.bool_] = np.any(grid, axis=1)
     todo = np.flatnonzero(~filled)
@@ -693,12 +711,16 @@ def _densify(
     doc = todo // k
     binno = todo % k
     attempt = 1
+    step = _PROBES_PER_ROUND
     while len(todo) and attempt <= 64 * k:
-        src = doc * k + _probe_bins(binno, attempt, k, seed)
-        hit = filled[src]
-        flat[todo[hit]] = flat[src[hit]]
-        todo, doc, binno = todo[~hit], doc[~hit], binno[~hit]
-        attempt += 1
+        src = doc[:, None] * k + _probe_bins(binno, attempt, step, k, seed)
+        hits = filled[src]
+        found = hits.any(axis=1)
+        first = hits.argmax(axis=1)
+        chosen = src[np.arange(len(src)), first]
+        flat[todo[found]] = flat[chosen[found]]
+        todo, doc, binno = todo[~found], doc[~found], binno[~found]
+        attempt += step
     for cell in todo.tolist():  # astronomically unlikely: fall back to the next filled bin
         d, j = divmod(cell, k)
         row = np.flatnonzero(grid[d])
