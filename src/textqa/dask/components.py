@@ -18,6 +18,7 @@ arrays; the Dask graph is built with ``dask.delayed`` so it runs on any schedule
 
 >>> import numpy as np
 
+from textqa.dask._lazy import Layer, token
 from textqa.dask._lazy import dask_module as _dask
 >>> edges = np.array([[5, 3], [3, 9], [7, 8]], dtype=np.int64)
 >>> nodes, labels = components_local([edges])
@@ -28,10 +29,12 @@ from textqa.dask._lazy import dask_module as _dask
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import getitem
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from textqa.dask._lazy import Layer, token
 from textqa.dask._lazy import dask_module as _dask
 
 if TYPE_CHECKING:
@@ -187,16 +190,12 @@ def _mirror_route(edges: NDArray[np.int64], npartitions: int) -> tuple[NDArray[n
     return _split(both, npartitions)
 
 
-def _large_star_route(
-    pieces: Sequence[NDArray[np.int64]], npartitions: int
-) -> tuple[NDArray[np.int64], ...]:
-    return _split(large_star(_concat(pieces)), npartitions)
+def _large_star_route(adjacency: NDArray[np.int64], npartitions: int) -> tuple[Any, ...]:
+    return _split(large_star(adjacency), npartitions)
 
 
-def _small_star_route(
-    pieces: Sequence[NDArray[np.int64]], npartitions: int
-) -> tuple[NDArray[np.int64], ...]:
-    return _split(small_star(canonical(_concat(pieces))), npartitions)
+def _small_star_route(edges: NDArray[np.int64], npartitions: int) -> tuple[Any, ...]:
+    return _split(small_star(canonical(edges)), npartitions)
 
 
 def _merge(pieces: Sequence[NDArray[np.int64]]) -> NDArray[np.int64]:
@@ -207,13 +206,15 @@ def _changed(old: NDArray[np.int64], new: NDArray[np.int64]) -> bool:
     return old.shape != new.shape or not np.array_equal(old, new)
 
 
-def _shuffle(parts: Sequence[Any], fn: Any, npartitions: int) -> list[list[Any]]:
-    """Apply ``fn(part, npartitions) -> npartitions pieces`` to each part and gather piece
-    ``i`` of every part into output ``i`` (a list of delayed pieces)."""
-    dask = _dask()
-
-    routed = [dask.delayed(fn, nout=npartitions, pure=True)(p, npartitions) for p in parts]
-    return [[r[i] for r in routed] for i in range(npartitions)]
+def _shuffle_layer(layer: Any, step: str, sources: list[Any], fn: Any, q: int) -> list[Any]:
+    """Tasks ``fn(source, q) -> q pieces`` for each source key, then one task per output
+    partition gathering its piece of every source (concatenated by the consumer)."""
+    outs = [layer.add((step, i), fn, src, q) for i, src in enumerate(sources)]
+    gathered = []
+    for j in range(q):
+        pieces = [layer.add((step + "-piece", i, j), getitem, o, j) for i, o in enumerate(outs)]
+        gathered.append(pieces)
+    return gathered
 
 
 def components_distributed(
@@ -222,25 +223,33 @@ def components_distributed(
     npartitions: int | None = None,
     max_rounds: int = MAX_ROUNDS,
 ) -> tuple[list[Any], int]:
-    """Connected components on the workers. ``edge_parts``: delayed or concrete ``(k, 2)``
-    int64 arrays. Returns ``(parts, rounds)``: persisted delayed ``(nodes, labels)`` pairs,
-    one per partition (nodes hashed by :func:`partition_of`), and the rounds it took."""
+    """Connected components on the workers. ``edge_parts``: `dask.delayed` ``(k, 2)`` int64
+    arrays. Returns ``(parts, rounds)``: persisted delayed ``(nodes, labels)`` pairs, one per
+    partition, and the rounds it took. A component's smallest node may be listed by several
+    partitions (always with itself as label); every other node by exactly one."""
     dask = _dask()
 
     q = npartitions or max(1, len(edge_parts))
-    first = _shuffle(edge_parts, _route, q)
-    current = [dask.delayed(_merge, pure=True)(pieces) for pieces in first]
-    (current,) = dask.persist(current)
+    edge_parts = [e if hasattr(e, "key") else dask.delayed(e) for e in edge_parts]
+    sources = [d.key for d in edge_parts]
+    layer = Layer("textqa-components-start-" + token(sources, q), list(edge_parts))
+    first = _shuffle_layer(layer, "route", sources, _route, q)
+    keys = [layer.add(("merged", j), _merge, pieces) for j, pieces in enumerate(first)]
+    (current,) = dask.persist([layer.delayed(k) for k in keys], optimize_graph=False)
     rounds = 0
     while True:
         if rounds >= max_rounds:
             raise RuntimeError(f"connected components did not converge in {max_rounds} rounds")
         rounds += 1
-        large = _shuffle(current, _mirror_route, q)
-        small = _shuffle(large, _large_star_route, q)
-        merged_in = _shuffle(small, _small_star_route, q)
-        new = [dask.delayed(_merge, pure=True)(pieces) for pieces in merged_in]
-        (new,) = dask.persist(new)
+        keys = [c.key for c in current]
+        layer = Layer(f"textqa-components-round-{rounds}-" + token(keys), list(current))
+        mirrored = _shuffle_layer(layer, "mirror", keys, _mirror_route, q)
+        m_keys = [layer.add(("m", j), _concat, pieces) for j, pieces in enumerate(mirrored)]
+        large = _shuffle_layer(layer, "large", m_keys, _large_star_route, q)
+        l_keys = [layer.add(("l", j), _concat, pieces) for j, pieces in enumerate(large)]
+        small = _shuffle_layer(layer, "small", l_keys, _small_star_route, q)
+        new_keys = [layer.add(("merged", j), _merge, pieces) for j, pieces in enumerate(small)]
+        (new,) = dask.persist([layer.delayed(k) for k in new_keys], optimize_graph=False)
         flags = dask.compute(
             *[dask.delayed(_changed, pure=True)(o, n) for o, n in zip(current, new, strict=True)]
         )

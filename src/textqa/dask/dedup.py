@@ -26,10 +26,12 @@ import json
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import getitem
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from textqa.dask._lazy import Layer, token
 from textqa.dask._lazy import dask_module as _dask
 from textqa.dedup import (
     DEFAULT_THRESHOLD,
@@ -53,6 +55,8 @@ __all__ = ["DaskDedupResult", "deduplicate", "partitions_of"]
 _ROW_BITS = 32
 _ROW_MASK = (1 << _ROW_BITS) - 1
 _EMPTY_PAIRS = np.zeros((0, 2), dtype=np.int64)
+#: default bucket count cap: the shuffles cost (partitions x buckets) tasks
+_MAX_DEFAULT_BUCKETS = 32
 #: edges per partition of the distributed connected components (about 32 MB of int64 pairs)
 _EDGES_PER_PARTITION = 2_000_000
 
@@ -65,6 +69,9 @@ class _Config:
     threshold: float
     buckets: int
     partitions: int
+    frame: bool = False
+    id_field: str = "id"
+    text_field: str = "text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,27 +110,27 @@ def _as_records(part: Sequence[Any]) -> list[Record | BadRecord]:
 def _frame_records(frame: Any, id_field: str, text_field: str) -> list[Record | BadRecord]:
     ids = frame[id_field].tolist() if id_field in frame.columns else None
     texts = frame[text_field].tolist()
-    return _as_records(
-        [(ids[k] if ids is not None else k + 1, t) for k, t in enumerate(texts)]
-    )
+    return _as_records([(ids[k] if ids is not None else k + 1, t) for k, t in enumerate(texts)])
 
 
-def partitions_of(docs: Any, *, id_field: str = "id", text_field: str = "text") -> list[Any]:
-    """The partitions of a `dask.bag.Bag` (of records, ``(id, text)`` pairs or dicts) or of a
-    `dask.dataframe.DataFrame` (``id_field``/``text_field`` columns) as delayed lists of
-    records, in order."""
-    dask = _dask()
-
+def partitions_of(docs: Any) -> tuple[list[Any], list[Any], bool]:
+    """``(keys, collections, is_frame)``: the partition keys of a `dask.bag.Bag` (of records,
+    ``(id, text)`` pairs or dicts) or of a `dask.dataframe.DataFrame`, in order, and the
+    collections whose graphs hold them."""
     if hasattr(docs, "columns") and hasattr(docs, "to_delayed"):
-        if text_field not in docs.columns:
-            raise UsageError(f"the dataframe has no {text_field!r} column")
-        return [
-            dask.delayed(_frame_records, pure=True)(d, id_field, text_field)
-            for d in docs.to_delayed()
-        ]
-    if hasattr(docs, "to_delayed"):
-        return [dask.delayed(_as_records, pure=True)(d) for d in docs.to_delayed()]
+        parts = docs.to_delayed()
+        return [d.key for d in parts], list(parts), True
+    if hasattr(docs, "__dask_keys__") and hasattr(docs, "npartitions"):
+        return list(docs.__dask_keys__()), [docs], False
     raise UsageError("docs must be a dask bag or dataframe (see textqa.dask.read_documents)")
+
+
+def _records(part: Any, cfg: _Config) -> list[Record | BadRecord]:
+    if cfg.frame:
+        if cfg.text_field not in part.columns:
+            raise UsageError(f"the dataframe has no {cfg.text_field!r} column")
+        return _frame_records(part, cfg.id_field, cfg.text_field)
+    return _as_records(part)
 
 
 # -- pass 1: signatures and band keys, per partition ------------------------------------------
@@ -138,9 +145,10 @@ def _route_rows(rows: NDArray[np.int64], dest: NDArray[np.int64], n: int) -> lis
     return [s[bounds[i] : bounds[i + 1]] for i in range(n)]
 
 
-def _sign(part: list[Record | BadRecord], p: int, cfg: _Config) -> tuple[Any, ...]:
+def _sign(data: Any, p: int, cfg: _Config) -> tuple[Any, ...]:
     """Pass 1 for partition ``p``: band rows and id keys routed to the buckets, plus a summary
     ``(records, bad [(row, BadRecord)], rows without shingles)``."""
+    part = _records(data, cfg)
     from textqa.lsh import band_keys, valid_rows  # noqa: PLC0415
     from textqa.minhash import signatures  # noqa: PLC0415
 
@@ -220,9 +228,8 @@ def _unique_pairs(pairs: NDArray[np.int64]) -> NDArray[np.int64]:
 
 
 # -- pass 2: shingle sets of candidate documents, shipped to the owner of b --------------------
-def _prepare(
-    part: list[Record | BadRecord], p: int, pieces: Sequence[tuple[Any, Any]], cfg: _Config
-) -> tuple[Any, ...]:
+def _prepare(data: Any, p: int, pieces: Sequence[tuple[Any, Any]], cfg: _Config) -> tuple[Any, ...]:
+    part = _records(data, cfg)
     from textqa.minhash import ShingleSets, shingle_sets  # noqa: PLC0415
 
     pair_parts = [pr for pr, _ in pieces if len(pr)]
@@ -244,48 +251,49 @@ def _prepare(
     meta = (own, [json.dumps(part[int(o - base)].id) for o in own.tolist()])  # type: ignore[union-attr]
     lengths = np.asarray([len(t) for t in texts], dtype=np.int64)
     raw_ids = [part[int(o - base)].id for o in own.tolist()]  # type: ignore[union-attr]
-    # the pairs this partition ships: a is here (and accepted)
+    # verification bucket of a pair: that of the partition of b. Ship there the pairs whose a
+    # is here, and the sets of the documents of this partition those pairs need (as a or b)
     mine = pairs[((pairs[:, 0] >> _ROW_BITS) == p) & np.isin(pairs[:, 0], own)]
-    dest = mine[:, 1] >> _ROW_BITS
+    dest = (mine[:, 1] >> _ROW_BITS) % cfg.buckets
+    as_b = pairs[(pairs[:, 1] >> _ROW_BITS) == p][:, 1]
     shipments = []
-    for d in range(cfg.partitions):
-        pd_ = mine[dest == d]
-        if d == p or len(pd_) == 0:
-            shipments.append((pd_, np.zeros(0, dtype=np.int64), ShingleSets.from_lists([])))
-            continue
-        a_ords = np.unique(pd_[:, 0])
-        rows_ = np.searchsorted(own, a_ords)
-        shipments.append((pd_, a_ords, sets.take(rows_)))
-    info = ((own, sets), (meta[0], meta[1], raw_ids, lengths), dup_bad)
+    for v in range(cfg.buckets):
+        pv = mine[dest == v]
+        need = [pv[:, 0]]
+        if p % cfg.buckets == v:
+            need.append(as_b)
+        docs = np.intersect1d(np.concatenate(need), own)
+        shipments.append((pv, docs, sets.take(np.searchsorted(own, docs))))
+    info = ((meta[0], meta[1], raw_ids, lengths), dup_bad)
     return (info, *shipments)
 
 
 def _verify(
-    info: tuple[Any, Any, Any], incoming: Sequence[tuple[Any, Any, Any]], cfg: _Config
+    incoming: Sequence[tuple[Any, Any, Any]], cfg: _Config
 ) -> tuple[NDArray[np.int64], NDArray[np.float64], int]:
-    """Verify every pair whose b lives here: own sets for b, shipped (or own) sets for a."""
+    """Verify the pairs of one verification bucket, with the shipped sets of both ends (a
+    pair whose end is missing had a repeated id there and is not a candidate)."""
     from textqa.minhash import ShingleSets  # noqa: PLC0415
 
-    (own, own_sets), _, _ = info
     pair_parts = [pr for pr, _, _ in incoming if len(pr)]
     if not pair_parts:
         return _EMPTY_PAIRS, np.zeros(0, dtype=np.float64), 0
     pairs = np.concatenate(pair_parts)
-    pairs = pairs[np.isin(pairs[:, 1], own)]  # b accepted (not a repeated id)
-    ords = np.concatenate([own, *(a for _, a, _ in incoming if len(a))])
-    sets = ShingleSets.concat([own_sets, *(s for _, a, s in incoming if len(a))])
+    ords = np.concatenate([d for _, d, _ in incoming])
+    sets = ShingleSets.concat([st for _, d, st in incoming])
     order = np.argsort(ords, kind="stable")
     ords = ords[order]
     sets = sets.take(order)
+    pairs = pairs[np.isin(pairs[:, 0], ords) & np.isin(pairs[:, 1], ords)]
     local = np.searchsorted(ords, pairs)
     vpairs, sims = verify_pairs(sets, local, cfg.threshold)
     return ords[vpairs], sims, len(pairs)
 
 
 def _lookup(
-    info: tuple[Any, Any, Any], wanted: NDArray[np.int64]
+    info: tuple[Any, Any], wanted: NDArray[np.int64]
 ) -> tuple[list[str], list[Any], NDArray[np.int64]]:
-    _, (ords, keys, raw, lengths), _ = info
+    (ords, keys, raw, lengths), _ = info
     rows = np.searchsorted(ords, wanted)
     return [keys[i] for i in rows.tolist()], [raw[i] for i in rows.tolist()], lengths[rows]
 
@@ -329,38 +337,63 @@ def deduplicate(
         raise UsageError(f"components must be 'client' or 'distributed', not {components!r}")
     # validates threshold, bands x rows against the spec exactly as the single-machine path
     proto = Deduplicator(threshold=threshold, spec=spec, bands=bands, rows=rows)
-    parts = partitions_of(docs, id_field=id_field, text_field=text_field)
-    n_parts = len(parts)
+    keys, collections, frame = partitions_of(docs)
+    n_parts = len(keys)
     if n_parts >= 1 << 31:
         raise UsageError("too many partitions; use a larger blocksize")
     cfg = _Config(
-        proto.spec, proto.bands, proto.rows, threshold, buckets or max(1, n_parts), n_parts
+        proto.spec,
+        proto.bands,
+        proto.rows,
+        threshold,
+        buckets or max(1, min(n_parts, _MAX_DEFAULT_BUCKETS)),
+        n_parts,
+        frame,
+        id_field,
+        text_field,
     )
+    nb = cfg.buckets
     t0 = time.perf_counter()
-    signed = [
-        dask.delayed(_sign, nout=cfg.buckets + 1, pure=True)(part, p, cfg)
-        for p, part in enumerate(parts)
-    ]
-    bucketed = [
-        dask.delayed(_bucket, nout=cfg.partitions, pure=True)([s[q + 1] for s in signed], cfg)
-        for q in range(cfg.buckets)
-    ]
-    prepared = [
-        dask.delayed(_prepare, nout=cfg.partitions + 1, pure=True)(
-            part, p, [b[p] for b in bucketed], cfg
+    # stage 1: signatures -> band rows shuffled to the buckets -> candidate pairs per owner
+    one = Layer("textqa-dedup-candidates-" + token(keys, cfg), collections)
+    for p, key in enumerate(keys):
+        signed = one.add(("sign", p), _sign, key, p, cfg)
+        one.add(("summary", p), getitem, signed, 0)
+        for q in range(nb):
+            one.add(("rows", p, q), getitem, signed, q + 1)
+    for q in range(nb):
+        one.add(("bucket", q), _bucket, [(one.name, "rows", p, q) for p in range(n_parts)], cfg)
+    stage1 = dask.persist(
+        [one.delayed((one.name, "summary", p)) for p in range(n_parts)],
+        [one.delayed((one.name, "bucket", q)) for q in range(nb)],
+        optimize_graph=False,
+    )
+    summaries_c = dask.compute(*stage1[0])
+    # stage 2: each partition re-reads its texts, computes the shingle sets of its candidate
+    # documents and ships them to the owners of the other ends; owners verify
+    two = Layer("textqa-dedup-verify-" + token(keys, cfg), [*collections, *stage1[1]])
+    for q in range(nb):
+        for d in range(n_parts):
+            two.add(("pairs", q, d), getitem, (one.name, "bucket", q), d)
+    for p, key in enumerate(keys):
+        prep = two.add(
+            ("prepare", p), _prepare, key, p, [(two.name, "pairs", q, p) for q in range(nb)], cfg
         )
-        for p, part in enumerate(parts)
-    ]
-    verified = [
-        dask.delayed(_verify, nout=3, pure=True)(
-            prepared[p][0], [prepared[s][p + 1] for s in range(n_parts)], cfg
+        two.add(("info", p), getitem, prep, 0)
+        for v in range(nb):
+            two.add(("ship", p, v), getitem, prep, v + 1)
+    for v in range(nb):
+        ver = two.add(
+            ("verify", v), _verify, [(two.name, "ship", p, v) for p in range(n_parts)], cfg
         )
-        for p in range(n_parts)
-    ]
-    infos = [pr[0] for pr in prepared]
-    summaries = [s[0] for s in signed]
-    infos_p, verified_p = dask.persist(infos, verified)
-    summaries_c = dask.compute(*summaries)
+        for k, what in enumerate(("edges", "sims", "ncand")):
+            two.add((what, v), getitem, ver, k)
+    infos_p, edges_p, sims_p, ncand_p = dask.persist(
+        [two.delayed((two.name, "info", p)) for p in range(n_parts)],
+        *[[two.delayed((two.name, w, v)) for v in range(nb)] for w in ("edges", "sims", "ncand")],
+        optimize_graph=False,
+    )
+    del stage1
     dups_c = dask.compute(*[dask.delayed(_dups, pure=True)(i) for i in infos_p])
     t1 = time.perf_counter()
 
@@ -384,26 +417,21 @@ def deduplicate(
 
     rounds = 0
     if components == "client":
-        edges_c = dask.compute(*[v[0] for v in verified_p], *[v[1] for v in verified_p])
-        edge_parts, sim_parts = edges_c[:n_parts], edges_c[n_parts:]
-        ncand = sum(dask.compute(*[v[2] for v in verified_p]))
+        edge_parts, sim_parts, ncands = dask.compute(edges_p, sims_p, ncand_p)
+        ncand = sum(ncands)
         from textqa.dask.components import components_local  # noqa: PLC0415
 
         nodes, labels = components_local(list(edge_parts))
     else:
         from textqa.dask.components import components_distributed  # noqa: PLC0415
 
-        n_edges = sum(dask.compute(*[dask.delayed(len)(v[0]) for v in verified_p]))
+        n_edges = sum(dask.compute(*[dask.delayed(len, pure=True)(e) for e in edges_p]))
         q = component_partitions or max(1, min(n_parts, -(-n_edges // _EDGES_PER_PARTITION)))
-        label_parts, rounds = components_distributed(
-            [v[0] for v in verified_p], npartitions=q
-        )
-        ncand = sum(dask.compute(*[v[2] for v in verified_p]))
+        label_parts, rounds = components_distributed(edges_p, npartitions=q)
+        ncand = sum(dask.compute(*ncand_p))
         got = dask.compute(*label_parts)
         nodes, labels = _dedupe_labels(got)
-        edge_parts, sim_parts = dask.compute(
-            [v[0] for v in verified_p], [v[1] for v in verified_p]
-        )
+        edge_parts, sim_parts = dask.compute(edges_p, sims_p)
     t2 = time.perf_counter()
     edges = np.concatenate([e for e in edge_parts if len(e)] or [_EMPTY_PAIRS])
     sims = np.concatenate([s for s in sim_parts if len(s)] or [np.zeros(0)])
@@ -416,11 +444,11 @@ def deduplicate(
             if np.any(owner == p)
         ]
     )
-    keys: list[str] = []
+    id_keys: list[str] = []
     raw_ids: list[Any] = []
     lengths: list[int] = []
     for k, r, ln in lookups:
-        keys.extend(k)
+        id_keys.extend(k)
         raw_ids.extend(r)
         lengths.extend(ln.tolist())
     pos = positions.of(nodes)
@@ -429,7 +457,7 @@ def deduplicate(
         positions.of(labels),
         positions.of(edges.reshape(-1)).reshape(-1, 2) if len(edges) else _EMPTY_PAIRS,
         sims,
-        keys=keys,
+        keys=id_keys,
         lengths=lengths,
         keep=keep,
         documents=positions.total,
@@ -451,8 +479,8 @@ def deduplicate(
     )
 
 
-def _dups(info: tuple[Any, Any, Any]) -> list[tuple[int, BadRecord]]:
-    return list(info[2])
+def _dups(info: tuple[Any, Any]) -> list[tuple[int, BadRecord]]:
+    return list(info[1])
 
 
 def _dedupe_labels(

@@ -23,6 +23,7 @@ from __future__ import annotations
 import glob
 import itertools
 import json
+import operator
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from textqa.dask._lazy import dask_module as _dask
+from textqa.dask._lazy import token
 from textqa.errors import InputError, UsageError
 from textqa.records import BadRecord, Record, is_jsonl, iter_jsonl, open_binary
 from textqa.sources import iter_files
@@ -302,45 +304,33 @@ def read_documents(
 ) -> Any:
     """A `dask.bag.Bag` of :class:`~textqa.records.Record` (and `BadRecord`) over ``inputs``
     (files, directories, globs), one partition per block of :func:`plan_blocks`."""
-    dask = _dask()
     db = _dask("dask.bag")
 
     blocks = plan_blocks(inputs, blocksize=blocksize, input_format=input_format)
     if not blocks:
         raise InputError(f"no input files in {', '.join(inputs)}")
-    first_lines = _first_lines(blocks)
-    parts = [
-        dask.delayed(read_block, pure=True)(
-            b, first_line=fl, id_field=id_field, text_field=text_field
-        )
-        for b, fl in zip(blocks, first_lines, strict=True)
-    ]
-    return db.from_delayed(parts)
-
-
-def _first_lines(blocks: Sequence[Block]) -> list[Any]:
-    """The first line number of each block: 1 for a file's first block, else a delayed sum of
-    the line counts of the file's earlier blocks (computed on the workers)."""
-    dask = _dask()
-
-    out: list[Any] = []
-    counts: list[Any] = []
-    prev_path: str | None = None
-    for b in blocks:
-        if b.kind != "jsonl" or b.start == 0:
-            out.append(1)
-            counts = []
+    name = "textqa-read-" + token(blocks, id_field, text_field)
+    tasks: dict[Any, Any] = {}
+    previous: Any = 1
+    for k, b in enumerate(blocks):
+        # a block that starts inside its file: its first line is the previous block's first
+        # line plus that block's line count (a chain of tiny tasks; the counts run in parallel)
+        if b.kind == "jsonl" and b.start > 0:
+            tasks[(name + "-count", k - 1)] = (count_line_starts, blocks[k - 1])
+            tasks[(name + "-first", k)] = (operator.add, previous, (name + "-count", k - 1))
+            first: Any = (name + "-first", k)
         else:
-            assert b.paths[0] == prev_path
-            out.append(dask.delayed(_one_plus_sum, pure=True)(counts))
-        if b.kind == "jsonl":
-            counts = [*counts, dask.delayed(count_line_starts, pure=True)(b)]
-        prev_path = b.paths[0]
-    return out
+            first = 1
+        previous = first
+        tasks[(name, k)] = (_read_task, b, first, id_field, text_field)
+    graph = _dask("dask.highlevelgraph").HighLevelGraph.from_collections(name, tasks, [])
+    return db.Bag(graph, name, len(blocks))
 
 
-def _one_plus_sum(counts: Sequence[int]) -> int:
-    return 1 + sum(counts)
+def _read_task(
+    block: Block, first_line: int, id_field: str, text_field: str
+) -> list[Record | BadRecord]:
+    return read_block(block, first_line=first_line, id_field=id_field, text_field=text_field)
 
 
 # -- writers ------------------------------------------------------------------------------
