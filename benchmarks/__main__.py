@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "else seeds/)")
     p.add_argument("--quick", action="store_true",
                    help="small sizes and few rounds: the whole run takes under a minute")
+    p.add_argument("--scale", type=float, default=1.0, metavar="F",
+                   help="multiply the full-run data sizes by F (e.g. 0.1 for a run of minutes; "
+                        "ignored with --quick)")
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="output folder (default: bench-out/ in the repository)")
     p.add_argument("--seed", type=int, default=0, help="seed for generated corpora (default 0)")
@@ -114,8 +117,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"benchmarks: error: --corpus {args.corpus}: no such file or folder",
               file=sys.stderr)
         return 2
+    if not args.scale > 0:
+        print("benchmarks: error: --scale must be positive", file=sys.stderr)
+        return 2
     out = (args.out or REPO / "bench-out").resolve()
-    ctx = Context(quick=args.quick, out=out, corpus=args.corpus, seed=args.seed,
+    ctx = Context(quick=args.quick, scale=args.scale, out=out, corpus=args.corpus, seed=args.seed,
                   verbose=not args.quiet)
     results = run_suites(args.suites, ctx)
     shown = " ".join(["python -m benchmarks", shlex.join(sys.argv[1:] if argv is None else argv)])

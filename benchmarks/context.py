@@ -17,18 +17,21 @@ __all__ = ["DEFAULT_BASE", "Context"]
 DEFAULT_BASE = ("corpora", "cpython-docs-rst", "Doc")
 
 T = TypeVar("T")
+S = TypeVar("S", int, tuple[int, ...], None)
 
 
 @dataclass
 class Context:
     """Options and data access for one harness run (shared by all suites of the run).
 
-    ``quick`` asks for a run of a few seconds per suite (the test suite runs it); ``corpus`` is
+    ``quick`` asks for a run of a few seconds per suite (the test suite runs it); ``scale``
+    multiplies full-run data sizes (see :meth:`size`); ``corpus`` is
     the ``--corpus`` base prose (folder or JSON Lines) or ``None`` for the default; ``out`` the
     output folder; ``seed`` seeds every generated corpus.
     """
 
     quick: bool = False
+    scale: float = 1.0
     out: Path = REPO / "bench-out"
     corpus: Path | None = None
     seed: int = 0
@@ -43,10 +46,25 @@ class Context:
         """``quick`` in quick mode, else ``full`` (for sizes, repeat counts ...)."""
         return quick if self.quick else full
 
+    def size(self, quick: S, full: S) -> S:
+        """A data size — documents, files, bytes: an ``int``, a tuple of ints or ``None`` (all)
+        — ``quick`` in quick mode, else ``full`` multiplied by ``--scale`` (at least 1).
+
+        >>> Context(scale=0.1).size(60, (5000, 20000)), Context(quick=True).size(60, 20000)
+        ((500, 2000), 60)
+        """
+        if self.quick:
+            return quick
+        if self.scale == 1.0 or full is None:
+            return full
+        if isinstance(full, tuple):
+            return tuple(max(1, round(n * self.scale)) for n in full)
+        return max(1, round(full * self.scale))
+
     @property
     def repeat(self) -> int:
-        """Timed rounds per comparison (3 quick, 5 full)."""
-        return self.pick(3, 5)
+        """Timed rounds per comparison (2 quick, 5 full)."""
+        return self.pick(2, 5)
 
     @property
     def warmup(self) -> int:
@@ -113,8 +131,11 @@ class Context:
         return corpus
 
     def describe_base(self) -> str:
-        src = self.base_source()
-        try:
-            return str(src.relative_to(self.repo.parent))
-        except ValueError:
-            return str(src)
+        """The base prose's path, short: ``../shared/...`` or relative to the repository."""
+        src = self.base_source().resolve()
+        shared = self.shared.resolve()
+        if src.is_relative_to(shared):
+            return f"../shared/{src.relative_to(shared).as_posix()}"
+        if src.is_relative_to(self.repo):
+            return src.relative_to(self.repo).as_posix()
+        return str(src)

@@ -2,8 +2,9 @@
 
 The base is real text (a folder of ``.txt``/``.md``/``.rst`` files, or a JSON Lines file with a
 ``text`` field, optionally ``.gz``/``.xz``/``.bz2``-compressed); :func:`load_base` splits it into
-prose paragraphs. :func:`generate` then builds ``n_docs`` documents from windows of consecutive
-paragraphs and plants, each with a label pointing at its exact span in the final text:
+prose paragraphs. :func:`generate` then builds ``n_docs`` documents from runs of consecutive
+paragraphs (no base paragraph used twice while the base lasts) and plants, each with a label
+pointing at its exact span in the final text:
 
 * **near-duplicates**: a share of the documents are copies of an earlier generated document with
   word-level edits (substitute, delete, insert) at a controlled rate; documents copied from the
@@ -65,7 +66,8 @@ INVISIBLES: dict[str, str] = {
     "\ufeff": "ZERO WIDTH NO-BREAK SPACE",
 }
 
-_WORD = re.compile(r"[A-Za-z][a-z]+")  # plain words only: plant defects where they are clear
+# plain words of 4+ letters only (not inside identifiers): plant defects where they are clear
+_WORD = re.compile(r"\b[A-Za-z][a-z]{3,}\b")
 _TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".rst", ".text"}
 
 
@@ -294,6 +296,8 @@ def edit_words(text: str, rate: float, rng: random.Random) -> tuple[str, int]:
     >>> edit_words("a b c d", 0.0, random.Random(0))
     ('a b c d', 0)
     """
+    if rate <= 0:
+        return text, 0
     paras = text.split("\n\n")
     vocab = text.split()
     edits = 0
@@ -340,18 +344,22 @@ def _plant_word_defects(
     table: Mapping[str, Sequence[str]] | None,
     lexicon: frozenset[str] | None,
 ) -> tuple[str, list[Defect]]:
-    words = [m for m in _WORD.finditer(text) if len(m.group()) >= 4]
-    rng.shuffle(words)
     taken: set[int] = set()
     plants: list[_Plant] = []
 
     def pick(ok: Any = None) -> re.Match[str] | None:
-        while words:
-            m = words.pop()
-            if m.start() in taken or (ok is not None and not ok(m.group())):
-                continue
-            taken.add(m.start())
-            return m
+        # the first suitable word at or after a random offset (wrapping around): cost grows
+        # with the number of defects, not with the length of the text
+        if not text:
+            return None
+        for _attempt in range(64):
+            pos = rng.randrange(len(text))
+            m = _WORD.search(text, pos) or _WORD.search(text, 0)
+            while m is not None and (m.start() in taken or (ok is not None and not ok(m.group()))):
+                m = _WORD.search(text, m.end())
+            if m is not None:
+                taken.add(m.start())
+                return m
         return None
 
     for _ in range(misspellings):
@@ -436,12 +444,46 @@ def _shift(defects: Iterable[Defect], at: int, by: int) -> list[Defect]:
     return out
 
 
+class _ParagraphStream:
+    """Paragraphs of the base, consumed without reuse until exhausted, then at random."""
+
+    def __init__(self, docs: list[list[str]], rng: random.Random, paragraphs: tuple[int, int],
+                 words: tuple[int, int] | None) -> None:
+        order = list(range(len(docs)))
+        rng.shuffle(order)
+        self.flat = [p for i in order for p in docs[i]]
+        self.pos = 0
+        self.epoch = 0
+        self.paragraphs = paragraphs
+        self.words = words
+
+    def _next(self, rng: random.Random) -> str:
+        if self.pos >= len(self.flat):
+            self.epoch += 1
+        if self.epoch:
+            return rng.choice(self.flat)
+        self.pos += 1
+        return self.flat[self.pos - 1]
+
+    def take(self, rng: random.Random) -> list[str]:
+        if self.words is not None:
+            target = rng.randint(*self.words)
+            out, n = [], 0
+            while n < target:
+                para = self._next(rng)
+                out.append(para)
+                n += len(para.split())
+            return out
+        return [self._next(rng) for _ in range(rng.randint(*self.paragraphs))]
+
+
 def generate(
     base: Sequence[str],
     *,
     n_docs: int,
     seed: int = 0,
     paragraphs: tuple[int, int] = (2, 6),
+    words: tuple[int, int] | None = None,
     near_duplicate_share: float = 0.3,
     edit_rates: Sequence[float] = (0.0, 0.02, 0.05, 0.1, 0.2),
     pasted_share: float = 0.1,
@@ -455,7 +497,12 @@ def generate(
     """Build ``n_docs`` documents from ``base`` (documents whose paragraphs are separated by
     blank lines, e.g. from :func:`load_base`) with planted, labelled defects.
 
-    Each original takes ``paragraphs`` (min, max) consecutive paragraphs of a random base
+    Originals are cut from one stream of base paragraphs (base documents in shuffled order,
+    paragraphs in order), ``paragraphs`` (min, max) at a time — or, with ``words`` (min, max),
+    paragraphs until a word count drawn from that range is reached — so no two originals share
+    base text. When the base runs out, later originals are drawn paragraph by paragraph at random
+    from the whole base (``params["base_reused"]``): they share at most a paragraph or so with any
+    earlier document, far below a near-duplicate threshold, but not nothing. The rest of each
     document. About ``near_duplicate_share`` of the documents are near-duplicates: a copy of an
     earlier original with word edits at a rate drawn from ``edit_rates`` (0.0 is an exact
     copy). Word defects are planted independently in every document at the given rates per
@@ -474,6 +521,7 @@ def generate(
     if misspelling_table:
         table = {k.lower(): list(v) for k, v in misspelling_table.items()}
     rng = random.Random(f"textqa-bench:{seed}")
+    stream = _ParagraphStream(base_paras, rng, paragraphs, words)
     width = max(4, len(str(n_docs)))
     clean: list[tuple[str, str, str | None, float]] = []  # id, text, source id, edit rate
     originals: list[int] = []
@@ -485,10 +533,7 @@ def generate(
             text, _ = edit_words(clean[src][1], rate, rng)
             clean.append((doc_id, text, clean[src][0], rate))
             continue
-        paras = rng.choice(base_paras)
-        k = min(len(paras), rng.randint(*paragraphs))
-        start = rng.randrange(len(paras) - k + 1)
-        clean.append((doc_id, "\n\n".join(paras[start : start + k]), None, 0.0))
+        clean.append((doc_id, "\n\n".join(stream.take(rng)), None, 0.0))
         originals.append(i)
     has_copies = {source for _, _, source, _ in clean if source is not None}
 
@@ -500,14 +545,14 @@ def generate(
     docs = []
     for doc_id, clean_text, source_id, rate in clean:
         r = random.Random(f"textqa-bench:{seed}:{doc_id}")
-        words = len(clean_text.split())
+        n_words = len(clean_text.split())
         text, defects = _plant_word_defects(
             clean_text,
             r,
-            misspellings=count(misspellings_per_1k_words, words, r),
-            stutters=count(stutters_per_1k_words, words, r),
-            doubled=count(doubled_per_1k_words, words, r),
-            invisibles=count(invisibles_per_1k_words, words, r),
+            misspellings=count(misspellings_per_1k_words, n_words, r),
+            stutters=count(stutters_per_1k_words, n_words, r),
+            doubled=count(doubled_per_1k_words, n_words, r),
+            invisibles=count(invisibles_per_1k_words, n_words, r),
             table=table,
             lexicon=lex,
         )
@@ -532,6 +577,8 @@ def generate(
     params = {
         "n_docs": n_docs,
         "paragraphs": list(paragraphs),
+        "words": list(words) if words else None,
+        "base_reused": stream.epoch > 0,
         "near_duplicate_share": near_duplicate_share,
         "edit_rates": list(edit_rates),
         "pasted_share": pasted_share,

@@ -128,10 +128,15 @@ def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
     return out
 
 
-def _ratio_text(ratio: float) -> str:
+def _ratio_text(ratio: float, baseline: str = "textqa") -> str:
+    """How the baseline compares, from ``ratio = other median / baseline median``.
+
+    >>> _ratio_text(2.0), _ratio_text(0.25, "textqa check")
+    ('textqa 2.00× faster', 'textqa check 4.00× slower')
+    """
     if ratio >= 1:
-        return f"textqa {ratio:.2f}× faster"
-    return f"textqa {1 / ratio:.2f}× slower" if ratio > 0 else "–"
+        return f"{baseline} {ratio:.2f}× faster"
+    return f"{baseline} {1 / ratio:.2f}× slower" if ratio > 0 else "–"
 
 
 def _render_suite(res: Mapping[str, Any]) -> list[str]:
@@ -149,9 +154,10 @@ def _render_suite(res: Mapping[str, Any]) -> list[str]:
         rows = []
         for m, s in t["methods"].items():
             ratio = t["ratios"].get(m)
+            vs = "–" if ratio is None else _ratio_text(ratio, base)
             rows.append([
                 m, _fmt_time(s["median"]), _fmt_time(s["min"]), _fmt_time(s["max"]), s["n"],
-                "baseline" if m == base else (_ratio_text(ratio) if ratio is not None else "–"),
+                "baseline" if m == base else vs,
             ])
         lines += _table(["method", "median", "min", "max", "runs", f"vs {base}"], rows)
         lines.append("")
@@ -190,11 +196,12 @@ def _headlines(results: Sequence[Mapping[str, Any]]) -> list[str]:
     for res in results:
         for t in res.get("timings", []):
             for m, ratio in t.get("ratios", {}).items():
-                rows.append([res["suite"], t["name"], m, _ratio_text(ratio)])
+                base = t["baseline"]
+                rows.append([res["suite"], t["name"], f"{base} vs {m}", _ratio_text(ratio, base)])
     if not rows:
         return []
-    return ["## Headline ratios (median time of the peer / median time of textqa)", "",
-            *_table(["suite", "measurement", "peer", "result"], rows), ""]
+    return ["## Headline ratios (median time of the other method / median time of the baseline)",
+            "", *_table(["suite", "measurement", "comparison", "result"], rows), ""]
 
 
 def render_markdown(meta: Mapping[str, Any], results: Sequence[Mapping[str, Any]]) -> str:

@@ -300,6 +300,9 @@ def test_cli_lists_suites_and_rejects_unknown_ones(tmp_path: Path) -> None:
     bad = _bench("no-such-suite", "--out", str(tmp_path))
     assert bad.returncode == 2
     assert "unknown suite" in bad.stderr
+    zero = _bench("import", "--scale", "0", "--out", str(tmp_path))
+    assert zero.returncode == 2
+    assert "--scale" in zero.stderr
     assert not (tmp_path / "report.md").exists()
 
 

@@ -129,3 +129,11 @@ def test_config_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     (tmp_path / ".textqa.toml").write_text("wrds = ['x']\n", "utf-8")
     assert main(["config", str(tmp_path)]) == 2
     assert "did you mean 'words'?" in capsys.readouterr().err
+
+
+def test_every_key_is_documented() -> None:
+    from .conftest import ROOT
+
+    page = (ROOT / "docs" / "configuration.md").read_text("utf-8")
+    for key in [*config_keys(), *ALIASES]:
+        assert f"`{key}`" in page, f"configuration key {key!r} is not in docs/configuration.md"

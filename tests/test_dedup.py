@@ -27,22 +27,22 @@ from textqa.errors import UsageError
 from textqa.minhash import SignatureSpec, shingle_sets
 
 from .conftest import SRC
-from .test_minhash import ref_jaccard, ref_shingles
+from .test_minhash import alpha, ref_jaccard, ref_shingles
 
-_words = st.sampled_from([f"w{i}" for i in range(12)])
+_words = st.sampled_from([alpha(i) for i in range(12)])
 _doc = st.lists(_words, min_size=0, max_size=30).map(" ".join)
 
 
 def _mutate(rng: random.Random, words: list[str], edits: int) -> list[str]:
     out = list(words)
     for _ in range(edits):
-        out[rng.randrange(len(out))] = f"x{rng.randrange(10**6)}"
+        out[rng.randrange(len(out))] = "x" + alpha(rng.randrange(10**6))
     return out
 
 
 def planted_corpus(seed: int, n: int = 120, dups: int = 60) -> list[str]:
     rng = random.Random(seed)
-    vocab = [f"v{i}" for i in range(3000)]
+    vocab = [alpha(i) for i in range(3000)]
     base = [[rng.choice(vocab) for _ in range(rng.randint(40, 200))] for _ in range(n)]
     texts = [" ".join(w) for w in base]
     for _ in range(dups):
@@ -202,9 +202,9 @@ def test_empty_and_short_documents() -> None:
 
 # -- explanations ------------------------------------------------------------------------------
 def test_explain_gives_aligned_line_ranges() -> None:
-    shared = "\n".join(f"line {i} has some shared words in it" for i in range(10))
+    shared = "\n".join(f"line {alpha(i)} has some shared words in it" for i in range(10))
     a = "A heading\n\n" + shared + "\nthe end of a\n"
-    b = "Other intro\nmore intro\n\n\n" + shared.replace("line 5 has", "row 5 has") + "\n"
+    b = "Other intro\nmore intro\n\n\n" + shared.replace("line f has", "row f has") + "\n"
     e = explain(a, b)
     assert 0.5 < e.jaccard < 1.0
     assert abs(e.estimated - e.jaccard) < 0.3

@@ -15,9 +15,10 @@ from textqa.cli import main
 from textqa.records import BadRecord, Record, iter_records
 
 from .conftest import run_cli
+from .test_minhash import alpha
 
 _rng = random.Random(5)
-_WORDS = [f"word{i}" for i in range(3000)]
+_WORDS = ["word" + alpha(i) for i in range(3000)]
 DOCS = [" ".join(_rng.choice(_WORDS) for _ in range(120)) for _ in range(12)]
 
 

@@ -18,7 +18,7 @@ from .fake_family import fake_rules  # noqa: F401 -- fixture
 
 pytestmark = pytest.mark.usefixtures("fake_rules")
 
-check_cmd = importlib.import_module("textqa.commands.check")
+fixes_module = importlib.import_module("textqa.fixes")
 
 
 def test_fix_applies_safe_fixes_only_and_keeps_format(
@@ -82,14 +82,14 @@ def test_file_changed_while_fixing_is_left_alone(
 ) -> None:
     f = tmp_path / "a.md"
     f.write_text("teh\n", "utf-8")
-    real = check_cmd.fix_text
+    real = fixes_module.fix_text
 
     def edit_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
         out = real(*args, **kwargs)
         f.write_text("teh, edited by someone else\n", "utf-8")
         return out
 
-    monkeypatch.setattr(check_cmd, "fix_text", edit_meanwhile)
+    monkeypatch.setattr(fixes_module, "fix_text", edit_meanwhile)
     assert main(["check", "--fix", str(f)]) == 2
     assert "changed on disk while being processed" in capsys.readouterr().err
     assert f.read_text("utf-8") == "teh, edited by someone else\n"

@@ -145,3 +145,39 @@ def test_fix_text_stops_on_a_cycle() -> None:
     out = fix_text("a", flip)
     assert out.text in {"a", "b"}
     assert out.passes <= 2
+
+
+# -- the real rule families -----------------------------------------------------------------------
+_PARAGRAPHS = [
+    "The importer keeps the original line endings of every file.",
+    "A second paragraph says something else entirely about the release.",
+    "Teh the the cat sat on on the mat.",
+    "Zero\u200bwidth and\u00a0no-break spaces hide here.",
+    "- a list item\n- another list item",
+]
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    paras = draw(st.lists(st.sampled_from(_PARAGRAPHS), min_size=1, max_size=7))
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    text = (newline * 2).join(p.replace("\n", newline) for p in paras)
+    return text + draw(st.sampled_from(["", newline]))
+
+
+@given(documents(), st.sampled_from(["a.md", "a.rst", "a.txt"]))
+def test_real_rules_fix_twice_equals_once(text: str, path: str) -> None:
+    import textqa
+
+    settings = textqa.Settings(select=("ALL",))
+
+    def checker(t: str) -> list[Finding]:
+        return textqa.check(t, path=path, settings=settings)
+
+    once = fix_text(text, checker)
+    twice = fix_text(once.text, checker)
+    assert twice.text == once.text
+    assert twice.applied == 0
+    assert not [f for f in once.remaining if f.fix is not None and f.fix.safe]
+    if "\r\n" in text:
+        assert "\n" not in once.text.replace("\r\n", "")  # line endings kept

@@ -116,3 +116,45 @@ def test_plain_text_masks_urls_emails_identifiers_only() -> None:
 def test_paragraph_of_code_is_not_prose() -> None:
     doc = textqa.parse("Prose here.\n\n```\ncode only\n```\n", "x.md")
     assert [p.prose for p in doc.paragraphs] == [True, False]
+
+
+def test_rst_role_does_not_open_interpreted_text_to_the_next_backtick() -> None:
+    text = (
+        "See :ref:`transports <asyncio-transport>`.\n\n"
+        "Prose therethere stays prose.\n\n"
+        "Then :func:`f` and ``a`b`` end.\n"
+    )
+    assert {"therethere", "stays", "prose", "Then", "and", "end"} <= prose_words(text, "x.rst")
+    assert {"transports", "asyncio-transport", "f", "a", "b"} <= masked_words(text, "x.rst")
+
+
+def test_rst_inline_markup_never_crosses_a_blank_line() -> None:
+    text = "A stray `backtick here.\n\nNext paragraph words` stay prose.\n"
+    assert {"Next", "paragraph", "words", "stay"} <= prose_words(text, "x.rst")
+
+
+def test_rst_literal_block_inside_a_prose_directive_is_masked() -> None:
+    text = (
+        ".. method:: read(fp)\n"
+        "   :noindex:\n\n"
+        "   Reads lines, for example::\n\n"
+        "      while line:\n"
+        "          yield line\n"
+        "          line = fp.readline()\n\n"
+        "   Afterwards prose again.\n"
+    )
+    assert {"yield", "readline"} <= masked_words(text, "x.rst")
+    assert {"Reads", "lines", "Afterwards", "prose", "again"} <= prose_words(text, "x.rst")
+
+
+def test_rst_further_signatures_of_an_object_description_are_masked() -> None:
+    text = (
+        ".. function:: spawnl(mode, path, ...)\n"
+        "              spawnve(mode, path, args, env)\n"
+        "   :noindex:\n\n"
+        "   Execute the program.\n\n"
+        ".. note:: Notes keep their prose\n"
+        "   on the following line.\n"
+    )
+    assert {"spawnl", "spawnve", "noindex"} <= masked_words(text, "x.rst")
+    assert {"Execute", "program", "following", "line"} <= prose_words(text, "x.rst")

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from textqa.errors import UsageError
 from textqa.minhash import (
+    _PROSE_PUNCT,
     EMPTY_VALUE,
     ShingleSets,
     SignatureSet,
@@ -25,12 +26,23 @@ from textqa.minhash import (
     to_lean_minhash,
     token_hashes,
 )
+from textqa.normalize import normalize
 from textqa.tokenize import WORD_PATTERN
 
 from .strategies import texts as any_texts
 
 M64 = (1 << 64) - 1
 WORD_RE = regex.compile(WORD_PATTERN)
+
+
+def alpha(i: int) -> str:
+    """A word made of letters only, distinct for every ``i`` (digits fold to 0 in dedup-key)."""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(97 + r) + out
+    return out
 
 
 # -- the reference: plain Python integers, one shingle at a time ---------------------------
@@ -53,14 +65,22 @@ def ref_token_hash(token: str) -> int:
 
 
 def ref_fold(units: list[int]) -> int:
-    s = units[0]
-    for u in units[1:]:
-        s = ref_fmix((s * 0xD6E8FEB86659FD93 + u) % (1 << 64))
-    return s
+    s = 0
+    for i, u in enumerate(reversed(units)):
+        s += u * pow(0xD6E8FEB86659FD93, i, 1 << 64)
+    return ref_fmix(s % (1 << 64))
 
 
-def ref_shingles(text: str, n: int) -> set[int]:
-    units = [ref_token_hash(t) for t in WORD_RE.findall(text.casefold())]
+def ref_tokens(text: str, profile: str = "dedup-key") -> list[str]:
+    if profile == "dedup-key":
+        text = normalize(text, "dedup-key")
+    elif profile == "casefold":
+        text = text.casefold()
+    return WORD_RE.findall(text)
+
+
+def ref_shingles(text: str, n: int, profile: str = "dedup-key") -> set[int]:
+    units = [ref_token_hash(t) for t in ref_tokens(text, profile)]
     if not units:
         return set()
     if len(units) < n:
@@ -119,27 +139,36 @@ _seps = st.sampled_from([" ", "  ", "\n", ", ", ". ", "\t", "-", "'", "--", " . 
 word_texts = st.lists(st.tuples(_vocab, _seps), max_size=40).map(
     lambda ps: "".join(w + s for w, s in ps)
 )
+prose_texts = st.text(
+    st.sampled_from([*"aBz09_ '-.,\n", *_PROSE_PUNCT, "é", "\u0301", "ß", "=", "\u0338", "ﬁ"]),
+    max_size=60,
+)
 ascii_texts = st.text(st.sampled_from(list("abcXYZ019_ '-.,\n\t;!?")), max_size=80)
 
 
 # -- tokens -------------------------------------------------------------------------------
-@given(st.one_of(ascii_texts, word_texts, any_texts))
-def test_fast_tokens_are_the_regex_tokens(text: str) -> None:
-    hashes, offsets = token_hashes([text, text[::-1]])
+@pytest.mark.parametrize("profile", ["dedup-key", "casefold", "none"])
+@given(st.one_of(ascii_texts, prose_texts, word_texts, any_texts))
+def test_fast_tokens_are_the_regex_tokens(profile: str, text: str) -> None:
+    hashes, offsets = token_hashes([text, text[::-1]], profile)
     for i, t in enumerate([text, text[::-1]]):
-        expected = [ref_token_hash(w) for w in WORD_RE.findall(t.casefold())]
+        expected = [ref_token_hash(w) for w in ref_tokens(t, profile)]
         assert hashes[offsets[i] : offsets[i + 1]].tolist() == expected
 
 
 def test_token_hash_reads_bytes_of_any_length() -> None:
     words = ["a", "abcdefgh", "abcdefghi", "x" * 17, "é" * 9, "日本語"]
-    hashes, _ = token_hashes([" ".join(words)])
+    hashes, _ = token_hashes([" ".join(words)], "casefold")
     assert hashes.tolist() == [ref_token_hash(w) for w in words]
     assert len(set(hashes.tolist())) == len(words)
 
 
 def test_normalization_profiles() -> None:
     assert normalize_for_hashing("A\u00a0 B\n\nC", "casefold") == "a b c"
+    assert normalize_for_hashing("“Don’t” — 42", "dedup-key") == "don t 00"
+    # the dedup-key profile makes typography and numbering irrelevant
+    a, b = signatures(["He said “don’t” in 1999 — twice.", "he said \"don't\" in 2000 - twice"])
+    assert (a == b).all()
     assert normalize_for_hashing("ß", "casefold") == "ss"
     with pytest.raises(UsageError, match="normalization profile"):
         normalize_for_hashing("x", "nope")
@@ -166,7 +195,7 @@ def test_short_and_empty_documents() -> None:
 
 def test_char_shingles() -> None:
     spec = SignatureSpec(shingle="char", ngram=3)
-    sets = shingle_sets(["日本語のテキスト", "日本語のテキスト!", "ab", ""], spec)
+    sets = shingle_sets(["日本語のテキスト", "日本語のテキストだ", "ab", ""], spec)
     assert sets.sizes().tolist() == [6, 7, 1, 0]
     assert set(sets[0].tolist()) <= set(sets[1].tolist())
     # whitespace runs collapse before char shingling
@@ -177,15 +206,15 @@ def test_char_shingles() -> None:
 # -- signatures ---------------------------------------------------------------------------
 @given(st.lists(word_texts, min_size=1, max_size=5), st.integers(1, 5), st.integers(0, M64))
 def test_kperm_agrees_exactly_with_the_reference(texts: list[str], n: int, seed: int) -> None:
-    spec = SignatureSpec(num_perm=16, ngram=n, seed=seed)
+    spec = SignatureSpec(scheme="kperm", num_perm=16, ngram=n, seed=seed)
     fast = signatures(texts, spec)
     for i, t in enumerate(texts):
         assert fast[i].tolist() == ref_kperm(t, spec)
 
 
 def test_kperm_chunking_matches_reference_on_long_text() -> None:
-    text = " ".join(f"w{i % 997}" for i in range(20000))
-    spec = SignatureSpec(num_perm=8)
+    text = " ".join("w" + alpha(i % 997) for i in range(20000))
+    spec = SignatureSpec(scheme="kperm", num_perm=8)
     assert signatures([text, "short text"], spec)[0].tolist() == ref_kperm(text, spec)
 
 
@@ -204,8 +233,8 @@ def _sets_with_jaccard(data: st.DataObject) -> tuple[str, str, float]:
     shared = data.draw(st.integers(0, 150))
     only_a = data.draw(st.integers(0, 150))
     only_b = data.draw(st.integers(0 if shared + only_a else 1, 150))
-    a = [f"s{i}" for i in range(shared)] + [f"a{i}" for i in range(only_a)]
-    b = [f"s{i}" for i in range(shared)] + [f"b{i}" for i in range(only_b)]
+    a = ["s" + alpha(i) for i in range(shared)] + ["a" + alpha(i) for i in range(only_a)]
+    b = ["s" + alpha(i) for i in range(shared)] + ["b" + alpha(i) for i in range(only_b)]
     jac = shared / (shared + only_a + only_b)
     return " ".join(a), " ".join(b), jac
 
@@ -225,8 +254,8 @@ def test_estimate_within_binomial_bound(scheme: str, data: st.DataObject) -> Non
 
 @pytest.mark.parametrize("scheme", ["kperm", "oph"])
 def test_estimates_are_unbiased_on_average(scheme: str) -> None:
-    a = " ".join(f"w{i}" for i in range(300))
-    b = " ".join(f"w{i}" for i in range(100, 400))  # J = 200 / 400 = 0.5
+    a = " ".join(alpha(i) for i in range(300))
+    b = " ".join(alpha(i) for i in range(100, 400))  # J = 200 / 400 = 0.5
     errs = []
     for seed in range(40):
         spec = SignatureSpec(scheme=scheme, num_perm=64, ngram=1, seed=seed)  # type: ignore[arg-type]
@@ -305,7 +334,7 @@ def test_iter_batches_keeps_everything_in_order() -> None:
 
 def test_lean_minhash_export() -> None:
     datasketch = pytest.importorskip("datasketch")
-    spec = SignatureSpec(num_perm=64)
+    spec = SignatureSpec(scheme="kperm", num_perm=64)
     texts = [
         "the quick brown fox jumps over the lazy dog today",
         "the quick brown fox jumps over the lazy dog tonight",

@@ -226,6 +226,12 @@ def test_mojibake_fallback_without_ftfy(monkeypatch: pytest.MonkeyPatch) -> None
         nz._ftfy_fixer.cache_clear()
 
 
+def test_use_ftfy_switch() -> None:
+    assert nz.fix_mojibake("donâ€™t", use_ftfy=False) == "don’t"
+    text = "РґРѕСЂРѕРіРµ Р\x98Р·-РїРѕРґ #С„СѓС‚Р±РѕР»"
+    assert "дороге" not in nz.fix_mojibake(text, use_ftfy=False)  # cp1251 needs ftfy
+
+
 def test_mojibake_with_ftfy_repairs_more() -> None:
     pytest.importorskip("ftfy")
     text = "РґРѕСЂРѕРіРµ Р\x98Р·-РїРѕРґ #С„СѓС‚Р±РѕР»"
@@ -252,3 +258,32 @@ def test_ftfy_is_not_imported_for_clean_text() -> None:
         check=True,
     )
     assert res.stdout.strip() == "False"
+
+
+def _ftfy_cases(name: str) -> list[dict[str, str]]:
+    import json
+
+    from .conftest import shared_path
+
+    path = shared_path("corpora", "ftfy-test-cases", f"{name}.json")
+    cases: list[dict[str, str]] = json.loads(path.read_text("utf-8"))
+    return cases
+
+
+@pytest.mark.parametrize("use_ftfy", [None, False])
+def test_ftfy_negative_cases_are_left_alone(use_ftfy: bool | None) -> None:
+    """Real text that only looks odd (``MARQUÉ…``, ``5×£35``) comes out of `safe` as ftfy's
+    expected output: unchanged, except a C1 control that stands for ``…``."""
+    if use_ftfy is None:
+        pytest.importorskip("ftfy")
+    for case in _ftfy_cases("negative"):
+        want = case.get("fixed-encoding", case["fixed"])
+        text = nz.fix_mojibake(case["original"], use_ftfy=use_ftfy)
+        assert normalize(text, "safe") == want, case["label"]
+
+
+def test_ftfy_in_the_wild_cases_are_repaired() -> None:
+    pytest.importorskip("ftfy")
+    cases = _ftfy_cases("in-the-wild")
+    repaired = [c for c in cases if normalize(c["original"]) == c.get("fixed-encoding", c["fixed"])]
+    assert len(repaired) == len(cases)

@@ -45,17 +45,21 @@ _PROBE = (
 )
 
 
-def _importtime(small: str, env: dict[str, str]) -> dict[str, tuple[int, int]]:
-    """``module -> (cumulative µs, nesting depth)`` from ``python -X importtime``."""
-    res = run_command([sys.executable, "-X", "importtime", "-m", "textqa", "check", small],
-                      env=env)
-    out: dict[str, tuple[int, int]] = {}
+def _probe(small: str, env: dict[str, str]) -> tuple[set[str], dict[str, tuple[int, int]]]:
+    """Run ``textqa check`` once under ``python -X importtime``: the modules it loaded, and
+    ``module -> (cumulative µs, nesting depth)``. Raises ``RuntimeError`` if the check fails."""
+    res = run_command([sys.executable, "-X", "importtime", "-c", _PROBE, small], env=env)
+    if res.returncode not in (0, 1):
+        raise RuntimeError(f"textqa check failed: {res.stderr.decode()[-300:]}")
+    text = res.stderr.decode("utf-8", "replace")
+    head, _, modules = text.rpartition("\n")
+    times: dict[str, tuple[int, int]] = {}
     pattern = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \| ( *)(\S+)")
-    for line in res.stderr.decode("utf-8", "replace").splitlines():
+    for line in head.splitlines():
         m = pattern.match(line)
         if m:
-            out.setdefault(m.group(4), (int(m.group(2)), len(m.group(3)) // 2))
-    return out
+            times.setdefault(m.group(4), (int(m.group(2)), len(m.group(3)) // 2))
+    return set(json.loads(modules)), times
 
 
 def run(ctx: Context) -> dict[str, Any]:
@@ -89,29 +93,25 @@ def run(ctx: Context) -> dict[str, Any]:
         # both exit non-zero when they find something; the file is clean, but accept it
         methods[peer.label()] = command([peer.executable, str(small)], env=env,
                                         ok=(0, 1, 2, 65), results=results[peer.label()])
-    ctx.log(f"import: {len(methods)} processes x {ctx.warmup + ctx.pick(3, 15)} rounds")
+    ctx.log(f"import: {len(methods)} processes x {ctx.warmup + ctx.pick(2, 15)} rounds")
     comparison = compare(
         "whole-process start-up, small file",
         methods,
         baseline="textqa check",
-        repeat=ctx.pick(3, 15),
+        repeat=ctx.pick(2, 15),
         warmup=ctx.warmup,
         work={"bytes": len(_SMALL_TEXT.encode())},
     )
     rss_rows = []
     for name, runs in results.items():
-        rss = command_peak_rss(runs[0].argv, env=env) if runs else None
+        rss = command_peak_rss(runs[0].argv, env=env) if runs and not ctx.quick else None
         rss_rows.append([name, f"{rss / 2**20:.1f} MiB" if rss is not None else "–"])
-    if any(row[1] == "–" for row in rss_rows):
+    if ctx.quick:
+        notes.append("quick mode: peak RSS not measured")
+    elif any(row[1] == "–" for row in rss_rows):
         notes.append("peak RSS needs GNU time (/usr/bin/time); not measured where shown as –")
 
-    probe = run_command([py, "-c", _PROBE, str(small)], env=env)
-    loaded = set()
-    if probe.returncode in (0, 1):
-        loaded = set(json.loads(probe.stderr.decode().rsplit("\n", 1)[-1]))
-    else:
-        notes.append(f"module probe failed (exit {probe.returncode})")
-    times = _importtime(str(small), env)
+    loaded, times = _probe(str(small), env)
     heavy_rows = [
         [m, m in loaded, round(times[m][0] / 1000, 1) if m in times else None] for m in HEAVY
     ]

@@ -10,6 +10,7 @@ anomalies, and Unicode normalization, behind one parse of each text.
 """
 
 from textqa._version import __version__
+from textqa.anomalies import SpellingAnomalies, spelling_anomalies
 from textqa.check import CheckResult, Context, check, check_documents, check_paths
 from textqa.config import Settings
 from textqa.dedup import Cluster, Deduplicator, DedupResult, deduplicate, explain
@@ -50,6 +51,7 @@ __all__ = [
     "Rule",
     "Settings",
     "Span",
+    "SpellingAnomalies",
     "TextQAError",
     "Token",
     "UsageError",
@@ -60,5 +62,6 @@ __all__ = [
     "deduplicate",
     "explain",
     "parse",
+    "spelling_anomalies",
     "tokenize",
 ]

@@ -209,7 +209,9 @@ class _FileResult:
     path: str
     findings: tuple[Finding, ...] = ()
     skipped: Skipped | None = None
-    doc: Document | None = None  # for the corpus checkers of the parent process
+    #: the decoded text, for the corpus checkers of the parent process (which parses it again:
+    #: pickling a parsed Document costs more than parsing it)
+    text: str | None = None
     suppressions: Suppressions | None = None
 
 
@@ -223,7 +225,10 @@ def _check_file(runner: _Runner, path: str, *, keep_doc: bool) -> _FileResult:
     found = runner.run(doc, feed_corpus=not keep_doc)
     sups = runner.suppressions.get(path)
     return _FileResult(
-        path, tuple(found), doc=doc if keep_doc else None, suppressions=sups[-1] if sups else None
+        path,
+        tuple(found),
+        text=source.text if keep_doc else None,
+        suppressions=sups[-1] if sups else None,
     )
 
 
@@ -311,9 +316,10 @@ def check_paths(
             continue
         checked += 1
         out.extend(res.findings)
-        if res.doc is not None:
+        if res.text is not None:
+            doc = parse(res.text, res.path)
             for checker in runner.corpus:
-                checker.add(res.doc)
+                checker.add(doc)
         if parallel:  # the worker's suppression comments, for corpus findings and unused ones
             runner.add_suppressions(res.suppressions)
     out.extend(runner.finish())

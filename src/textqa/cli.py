@@ -20,10 +20,13 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 
 #: command name -> module under textqa.commands
 COMMANDS: dict[str, str] = {
+    "boilerplate": "boilerplate",
     "check": "check",
     "config": "config",
     "dedup": "dedup",
+    "normalize": "normalize",
     "rules": "rules",
+    "stats": "stats",
 }
 
 
@@ -32,7 +35,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"textqa: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv`` (the first word that is not an option), when known.
+
+    >>> _command_of(["check", "--fix", "a.md"]), _command_of(["--help"]), _command_of(["nope"])
+    ('check', None, None)
+    """
+    for arg in argv:
+        if arg.startswith("-"):
+            if arg in ("-h", "--help", "--version"):
+                return None
+            continue
+        return arg if arg in COMMANDS else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; ``only`` builds just that command (the others are not imported:
+    every command module imported costs start-up time, and a pre-commit hook pays it per run)."""
     parser = _Parser(
         prog="textqa",
         description="Text quality: near-duplicates, repetition, spelling, Unicode safety.",
@@ -41,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name, module in COMMANDS.items():
+        if only is not None and name != only:
+            continue
         mod = importlib.import_module(f"textqa.commands.{module}")
         p = mod.add_parser(sub, name)
         p.set_defaults(_run=mod.run)
@@ -49,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (the library never exits)."""
-    parser = build_parser()
+    parser = build_parser(only=_command_of(sys.argv[1:] if argv is None else argv))
     try:
         args = parser.parse_args(argv)
         return int(args._run(args))

@@ -19,9 +19,7 @@ textqa.errors.ConfigError: unknown key 'selct'; did you mean 'select'?
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
-import tomllib
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -64,6 +62,8 @@ class Settings:
     language: Literal["en", "en-US", "en-GB"] = "en"
     #: extra vocabulary: words never reported by spelling rules
     words: tuple[str, ...] = ()
+    #: a file of extra vocabulary, one word per line (``#`` starts a comment)
+    words_file: str | None = None
     #: files larger than this many bytes are skipped with a warning
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     #: family-specific thresholds, by key (see each rule's documentation)
@@ -80,8 +80,28 @@ class Settings:
 
     @property
     def enabled(self) -> frozenset[str]:
-        """The enabled rule codes."""
-        return resolve_selection(self.select, self.ignore, self.extend_select)
+        """The enabled rule codes. ``spelling="full"`` adds TQ402 (unknown-word) whenever another
+        spelling rule is enabled, unless TQ402 is ignored; in ``strict`` mode TQ402 runs only when
+        selected by its code or name (not by ``TQ4``, ``spelling`` or ``ALL``).
+
+        >>> sorted(Settings(select=("spelling",)).enabled)
+        ['TQ401', 'TQ403', 'TQ404', 'TQ405']
+        >>> "TQ402" in Settings(select=("spelling",), spelling="full").enabled
+        True
+        """
+        enabled = resolve_selection(self.select, self.ignore, self.extend_select)
+        if self.spelling == "strict" and "TQ402" in enabled:
+            named = {s.strip().upper() for s in (*(self.select or ()), *self.extend_select)}
+            if not named & {"TQ402", "UNKNOWN-WORD"}:
+                enabled = enabled - {"TQ402"}
+        if (
+            self.spelling == "full"
+            and "TQ402" not in enabled
+            and any(c.startswith("TQ4") for c in enabled)
+            and resolve_selection(["TQ402"], self.ignore)
+        ):
+            enabled = enabled | {"TQ402"}
+        return enabled
 
     def threshold(self, key: str, default: float) -> float:
         return float(self.thresholds.get(key, default))
@@ -125,6 +145,8 @@ class ConfigFile:
 
 
 def _read_toml(path: str) -> dict[str, Any]:
+    import tomllib  # noqa: PLC0415 -- only when a configuration file exists (start-up cost)
+
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
@@ -150,8 +172,16 @@ def load_config(path: str) -> ConfigFile:
 def _has_textqa_table(pyproject: str) -> bool:
     try:
         with open(pyproject, "rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError):
+            raw = fh.read()
+    except OSError:
+        return False
+    if b"textqa" not in raw:  # cheap test first: most pyproject.toml files are not ours
+        return False
+    import tomllib  # noqa: PLC0415 -- start-up cost
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         return False
     tool = data.get("tool")
     return isinstance(tool, dict) and "textqa" in tool
@@ -287,6 +317,8 @@ def settings_from_mapping(
     for key, value in values.items():
         canon = _canonical(key)
         if canon is None:
+            import difflib  # noqa: PLC0415 -- only for the error message
+
             valid = config_keys() + list(ALIASES)
             close = difflib.get_close_matches(key.replace("_", "-"), valid, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else f"; valid keys: {', '.join(valid)}"

@@ -26,8 +26,7 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
-import regex
-
+from textqa._lazy import LazyPattern
 from textqa.errors import InputError
 
 __all__ = [
@@ -72,7 +71,9 @@ _SCRIPTS = (
     "Tifinagh", "Glagolitic", "Gothic", "Old_Italic", "Deseret", "Osage", "Adlam", "Tai_Le",
     "Javanese", "Balinese", "Sundanese", "Samaritan", "Mandaic",
 )  # fmt: skip
-_SCRIPT_RE = regex.compile("|".join(f"(?P<{s}>\\p{{Script={s}}})" for s in _SCRIPTS))
+_SCRIPT_RE = LazyPattern(
+    "|".join(f"(?P<{s}>\\p{{Script={s}}})" for s in _SCRIPTS), engine="regex"
+)
 
 
 def script_of(ch: str) -> str | None:
@@ -93,15 +94,18 @@ class ConfusableTable:
         self.source = source
         self._table = str.maketrans(self.mapping)
         by_skeleton: dict[str, set[str]] = {}
-        for src, target in self.mapping.items():
+        lookalikes: dict[tuple[str, str], str] = {}
+        for src, target in sorted(self.mapping.items()):
             sk = self.skeleton(src)
-            for ch in (src, *target):
+            for ch in (target, src) if len(target) == 1 else (src,):
                 sc = script_of(ch)
                 if sc is not None:
                     by_skeleton.setdefault(sk, set()).add(sc)
+                    lookalikes.setdefault((sk, sc), ch)
         self.scripts_by_skeleton: dict[str, frozenset[str]] = {
             k: frozenset(v) for k, v in by_skeleton.items()
         }
+        self._lookalikes = lookalikes
 
     def skeleton(self, text: str) -> str:
         """UTS #39 skeleton: NFD, map each character to its prototype, NFD again."""
@@ -117,6 +121,17 @@ class ConfusableTable:
             # a prototype letter itself: confusable if another script maps onto it
             return False
         return script in scripts
+
+    def lookalike(self, ch: str, script: str) -> str | None:
+        """A letter of ``script`` that looks like ``ch`` (for suggestions), or None.
+
+        >>> table = confusable_table()
+        >>> table.lookalike("\u0430", "Latin"), table.lookalike("a", "Cyrillic")
+        ('a', 'а')
+        """
+        if script_of(ch) == script:
+            return ch
+        return self._lookalikes.get((self.skeleton(ch), script))
 
 
 def load_confusables(path: str | os.PathLike[str]) -> ConfusableTable:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from textqa.errors import UsageError
-from textqa.model import Document, Finding, Related
+from textqa.model import Document, FileKind, Finding, Related
 
 if TYPE_CHECKING:
     import numpy as np
@@ -77,8 +77,11 @@ def jaccard(a: NDArray[np.uint64], b: NDArray[np.uint64]) -> float:
     return inter / (len(a) + len(b) - inter)
 
 
-def exact_jaccard(sets: ShingleSets, pairs: NDArray[np.int64]) -> NDArray[np.float64]:
-    """Exact Jaccard of each pair ``(i, j)`` of rows of ``sets`` (sorted unique shingle hashes).
+def exact_jaccard(
+    sets: ShingleSets | Sequence[NDArray[np.uint64]], pairs: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """Exact Jaccard of each pair ``(i, j)`` of rows of ``sets`` (sorted unique shingle hashes:
+    a `ShingleSets` or a sequence of arrays).
 
     >>> from textqa.minhash import SignatureSpec, shingle_sets
     >>> import numpy as np
@@ -95,7 +98,7 @@ def exact_jaccard(sets: ShingleSets, pairs: NDArray[np.int64]) -> NDArray[np.flo
 
 
 def verify_pairs(
-    sets: ShingleSets, pairs: NDArray[np.int64], threshold: float
+    sets: ShingleSets | Sequence[NDArray[np.uint64]], pairs: NDArray[np.int64], threshold: float
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """The pairs whose exact Jaccard is at least ``threshold``, and their Jaccard values."""
     sims = exact_jaccard(sets, pairs)
@@ -206,10 +209,10 @@ class DedupResult:
 
 
 class Deduplicator:
-    """Streaming deduplication: :meth:`add` batches of texts (signatures are kept, texts are
-    not), then :meth:`finish`. Memory: ``4 * num_perm`` bytes per document plus, with
-    ``keep_shingles``, 8 bytes per distinct shingle; otherwise :meth:`finish` asks for the texts
-    of candidate documents again through ``fetch``.
+    """Streaming deduplication: :meth:`add` batches of texts (their LSH band keys are kept,
+    neither texts nor signatures), then :meth:`finish`. Memory: ``8 * bands`` bytes per
+    document plus, with ``keep_shingles``, 8 bytes per distinct shingle; otherwise
+    :meth:`finish` asks for the texts of candidate documents again through ``fetch``.
 
     ``bands`` x ``rows`` default to :func:`textqa.lsh.choose_bands` for the threshold.
     """
@@ -241,7 +244,8 @@ class Deduplicator:
         self.bands: int = bands
         self.rows: int = rows
         self.keep_shingles = keep_shingles
-        self._sigs: list[Any] = []
+        self._keys: list[Any] = []
+        self._valid: list[Any] = []
         self._sets: list[Any] = []
         self._lengths: list[int] = []
 
@@ -249,37 +253,44 @@ class Deduplicator:
         return len(self._lengths)
 
     def add(self, texts: Sequence[str]) -> None:
-        """Add a batch of texts (positions continue from the previous batches)."""
-        import numpy as np  # noqa: PLC0415
-
-        from textqa.minhash import ShingleSets, shingle_hashes, signatures_from_shingles  # noqa: PLC0415
+        """Add a batch of texts (positions continue from the previous batches). Only the band
+        keys (8 bytes per band) and a validity flag of each document are kept."""
+        from textqa.lsh import band_keys, valid_rows  # noqa: PLC0415
+        from textqa.minhash import (  # noqa: PLC0415
+            shingle_hashes,
+            signatures_from_shingles,
+            sorted_unique,
+        )
 
         h, off = shingle_hashes(texts, self.spec)
-        self._sigs.append(signatures_from_shingles(h, off, self.spec))
+        sigs = signatures_from_shingles(h, off, self.spec)
+        self._keys.append(band_keys(sigs, self.bands, self.rows))
+        self._valid.append(valid_rows(sigs))
+        del sigs
         if self.keep_shingles:
-            self._sets.append(
-                ShingleSets.from_lists(
-                    [np.unique(h[off[i] : off[i + 1]]) for i in range(len(texts))]
-                )
+            bounds = off.tolist()
+            self._sets.extend(
+                sorted_unique(h[bounds[i] : bounds[i + 1]]) for i in range(len(texts))
             )
         self._lengths.extend(len(t) for t in texts)
 
-    def signatures(self) -> NDArray[np.uint32]:
+    def band_keys(self) -> tuple[NDArray[np.uint64], NDArray[np.bool_]]:
+        """The band keys ``(documents, bands)`` and the validity flags added so far."""
         import numpy as np  # noqa: PLC0415
 
-        if not self._sigs:
-            return np.zeros((0, self.spec.num_perm), dtype=np.uint32)
-        if len(self._sigs) > 1:
-            self._sigs = [np.concatenate(self._sigs)]
-        result: NDArray[np.uint32] = self._sigs[0]
-        return result
+        if not self._keys:
+            return np.zeros((0, self.bands), dtype=np.uint64), np.zeros(0, dtype=bool)
+        if len(self._keys) > 1:
+            self._keys = [np.concatenate(self._keys)]
+            self._valid = [np.concatenate(self._valid)]
+        return self._keys[0], self._valid[0]
 
     def candidates(self) -> NDArray[np.int64]:
         """Candidate pairs ``(i < j)`` from LSH banding."""
-        from textqa.lsh import band_keys, candidate_pairs, valid_rows  # noqa: PLC0415
+        from textqa.lsh import candidate_pairs  # noqa: PLC0415
 
-        sigs = self.signatures()
-        return candidate_pairs(band_keys(sigs, self.bands, self.rows), valid_rows(sigs))
+        keys, valid = self.band_keys()
+        return candidate_pairs(keys, valid)
 
     def finish(
         self,
@@ -293,31 +304,19 @@ class Deduplicator:
         order (for example by re-reading the input)."""
         import numpy as np  # noqa: PLC0415
 
-        from textqa.lsh import valid_rows  # noqa: PLC0415
-        from textqa.minhash import ShingleSets, shingle_sets  # noqa: PLC0415
 
         n = len(self)
         if ids is not None and len(ids) != n:
             raise UsageError(f"{len(ids)} ids for {n} documents")
         cand = self.candidates()
-        involved = np.unique(cand)
+        involved = np.unique(cand.ravel())
         if self.keep_shingles:
-            sets = ShingleSets.concat(self._sets)
-            local = cand
+            vpairs, sims = verify_pairs(self._sets, cand, self.threshold)
         else:
             if fetch is None:
                 raise UsageError("finish() needs fetch= when shingles are not kept")
-            parts = []
-            from textqa.minhash import iter_batches  # noqa: PLC0415
-
-            for batch in iter_batches(fetch(involved.tolist())):
-                parts.append(shingle_sets(batch, self.spec))
-            sets = ShingleSets.concat(parts)
-            if len(sets) != len(involved):
-                raise UsageError(f"fetch returned {len(sets)} texts for {len(involved)} positions")
-            local = np.searchsorted(involved, cand)
-        vpairs_local, sims = verify_pairs(sets, local, self.threshold)
-        vpairs = vpairs_local if self.keep_shingles else involved[vpairs_local]
+            texts = fetch(involved.tolist())
+            vpairs, sims = _verify_streaming(texts, involved, cand, self.spec, self.threshold)
         return _result(
             vpairs,
             sims,
@@ -330,8 +329,62 @@ class Deduplicator:
             rows=self.rows,
             threshold=self.threshold,
             spec=self.spec,
-            empty=tuple(np.flatnonzero(~valid_rows(self.signatures())).tolist()),
+            empty=tuple(np.flatnonzero(~self.band_keys()[1]).tolist()),
         )
+
+
+def _verify_streaming(
+    texts: Iterable[str],
+    involved: NDArray[np.int64],
+    cand: NDArray[np.int64],
+    spec: SignatureSpec,
+    threshold: float,
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Verify ``cand`` while the texts of ``involved`` (ascending) arrive in order, keeping a
+    document's shingle set only until its last partner has arrived."""
+    import numpy as np  # noqa: PLC0415
+
+    from textqa.minhash import iter_batches, shingle_hashes, sorted_unique  # noqa: PLC0415
+
+    order = np.lexsort((cand[:, 0], cand[:, 1]))  # by later member, then earlier
+    by_b = cand[order]
+    last = np.zeros(int(involved[-1]) + 1 if len(involved) else 0, dtype=np.int64)
+    np.maximum.at(last, by_b[:, 0], by_b[:, 1])
+    np.maximum.at(last, by_b[:, 1], by_b[:, 1])
+    alive: dict[int, NDArray[np.uint64]] = {}
+    pairs_a: list[int] = []
+    pairs_b: list[int] = []
+    sims: list[float] = []
+    rows = by_b.tolist()
+    k = 0
+    got = 0
+    positions = involved.tolist()
+    for batch in iter_batches(texts):
+        h, off = shingle_hashes(batch, spec)
+        bounds = off.tolist()
+        for i in range(len(batch)):
+            if got >= len(positions):
+                raise UsageError(f"fetch returned more texts than the {len(positions)} asked for")
+            doc = positions[got]
+            got += 1
+            mine = sorted_unique(h[bounds[i] : bounds[i + 1]])
+            while k < len(rows) and rows[k][1] == doc:
+                a = rows[k][0]
+                sim = jaccard(alive[a], mine)
+                if sim >= threshold:
+                    pairs_a.append(a)
+                    pairs_b.append(doc)
+                    sims.append(sim)
+                if last[a] == doc:
+                    del alive[a]
+                k += 1
+            if last[doc] > doc:
+                alive[doc] = mine
+    if got != len(positions):
+        raise UsageError(f"fetch returned {got} texts for {len(positions)} positions")
+    vp = np.array([pairs_a, pairs_b], dtype=np.int64).T.reshape(-1, 2)
+    order = np.lexsort((vp[:, 1], vp[:, 0]))
+    return vp[order], np.array(sims, dtype=np.float64)[order]
 
 
 def _result(
@@ -523,18 +576,21 @@ class _CorpusChecker:
     def __init__(self, ctx: Context) -> None:
         self.threshold = ctx.settings.threshold("near-duplicate-file", DEFAULT_THRESHOLD)
         self.min_words = int(ctx.settings.threshold("near-duplicate-min-words", MIN_WORDS))
-        self.docs: list[Document] = []
+        # only the texts are kept (not the parsed documents, whose tokens weigh far more);
+        # the few flagged files are parsed again for positions
+        self.docs: list[tuple[str | None, str, FileKind]] = []
 
     def add(self, doc: Document) -> None:
         if len(doc.tokens) >= self.min_words:
-            self.docs.append(doc)
+            self.docs.append((doc.path, doc.text, doc.kind))
 
     def findings(self) -> Iterator[Finding]:
         if len(self.docs) < 2:
             return
+        from textqa.parse import parse  # noqa: PLC0415
         from textqa.rules import make_finding  # noqa: PLC0415
 
-        texts = [d.text for d in self.docs]
+        texts = [text for _, text, _ in self.docs]
         result = deduplicate(texts, threshold=self.threshold)
         best: dict[int, tuple[float, int]] = {}
         for c in result.clusters:
@@ -543,23 +599,24 @@ class _CorpusChecker:
                 if cur is None or (s, -a) > (cur[0], -cur[1]):
                     best[b] = (s, a)
         for b, (sim, a) in sorted(best.items()):
-            da, db = self.docs[a], self.docs[b]
-            exp = explain(da.text, db.text, result.spec)
+            (a_path, a_text, _), (b_path, b_text, b_kind) = self.docs[a], self.docs[b]
+            db = parse(b_text, b_path, kind=b_kind)
+            exp = explain(a_text, b_text, result.spec)
             if exp.regions:
                 b_start, b_end = exp.regions[0].b_span[0], exp.regions[-1].b_span[1]
                 a_lines = (exp.regions[0].a_lines[0], exp.regions[-1].a_lines[1])
                 b_lines = (exp.regions[0].b_lines[0], exp.regions[-1].b_lines[1])
             else:
                 b_start, b_end = 0, len(db.text)
-                a_lines = (1, len(da.lines) or 1)
+                a_lines = (1, a_text.count("\n") + 1)
                 b_lines = (1, len(db.lines) or 1)
-            where = f"{da.path or '-'}"
+            where = f"{a_path or '-'}"
             message = (
                 f"near-duplicate of {where} (Jaccard {sim:.2f}): lines {b_lines[0]}-{b_lines[1]} "
                 f"match its lines {a_lines[0]}-{a_lines[1]}"
             )
             related = Related(
-                da.path,
+                a_path,
                 a_lines[0],
                 1,
                 end_line=a_lines[1],

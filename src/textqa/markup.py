@@ -252,10 +252,27 @@ _PROSE_DIRECTIVES = frozenset(
         "productionlist-prose",
     ]
 )
+# Inline literals, roles and interpreted text in ONE alternation, scanned left to right, so the
+# closing backtick of a role can never open an interpreted-text match that runs on to the next
+# backtick paragraphs later; none of them crosses a blank line (docutils' inline markup cannot).
+#: object descriptions: lines right after the directive line are more signatures, not prose
+_SIGNATURE_DIRECTIVES = frozenset(
+    {
+        "function", "method", "class", "data", "attribute", "exception", "decorator",
+        "decoratormethod", "classmethod", "staticmethod", "opcode", "cmdoption", "option",
+        "envvar", "describe", "c:function", "c:macro", "c:type", "c:var", "c:member",
+        "c:struct", "c:union", "c:enum", "c:enumerator", "pdbcommand", "coroutinefunction",
+        "coroutinemethod", "abstractmethod", "awaitablefunction", "awaitablemethod", "object",
+        "monitoring-event", "audit-event",
+    }
+)
+_RST_NO_BLANK = r"(?:[^`\n]|\n(?![ \t]*\n))"
 _RST_INLINE = [
-    regex.compile(r"(?s)``.+?``"),
-    regex.compile(r"(?s)(?<![\w`]):[\w:+.-]+:`[^`]*`_{0,2}"),
-    regex.compile(r"(?s)(?<![\w`:])`[^`\n][^`]*`(?::[\w:+.-]+:)?_{0,2}"),
+    regex.compile(
+        r"``(?:(?!``)(?:[^\n]|\n(?![ \t]*\n)))+``"
+        rf"|(?<![\w`]):[\w:+.-]+:`{_RST_NO_BLANK}*`_{{0,2}}"
+        rf"|(?<![\w`:])`[^`\s]{_RST_NO_BLANK}*`(?::[\w:+.-]+:)?_{{0,2}}"
+    ),
     regex.compile(r"(?m)^\s*:[^:\s][^:\n]*:(?=\s|$)"),
     regex.compile(r"(?m)^\s*[+=-]{3,}(?:[+=\s-]*)$"),
     regex.compile(r"\|[\w .-]+\|_{0,2}"),
@@ -293,11 +310,20 @@ def _rst(text: str, lines: list[tuple[int, int, int]], out: list[tuple[int, int]
                 # mask the directive line and its leading option lines, keep the prose content
                 out.append((s, e))
                 j = i + 1
-                while j <= last and _OPTION_LINE_RE.match(text[lines[j][0] : lines[j][1]]):
+                while j <= last and (
+                    _OPTION_LINE_RE.match(text[lines[j][0] : lines[j][1]])
+                    or (name in _SIGNATURE_DIRECTIVES and text[lines[j][0] : lines[j][1]].strip())
+                ):
+                    # options, and the further signatures of an object description
+                    # (``.. function:: spawnv(...)`` followed by ``spawnve(...)`` lines)
                     out.append((lines[j][0], lines[j][1]))
                     j += 1
-            else:
-                out.append((s, lines[last][1]))
+                # scan the content like any other text: it holds literal blocks (``::``),
+                # nested directives and doctests of its own
+                i = j
+                prev_blank = False
+                continue
+            out.append((s, lines[last][1]))
             i = last + 1
             prev_blank = False
             continue

@@ -3,8 +3,11 @@ signatures. Never a Python loop per token or per shingle.
 
 The pipeline, and what a :class:`SignatureSpec` records about it:
 
-1. **normalize** (``normalization``): ``casefold`` = Unicode case folding + whitespace collapse;
-   ``none`` = the text as is.
+1. **normalize** (``normalization``): ``dedup-key`` (default) = the key profile of
+   :mod:`textqa.normalize` (NFKC, case folding, punctuation and symbols to spaces, digits to
+   ``0``, whitespace collapse); ``casefold`` = case folding + whitespace collapse only;
+   ``none`` = the text as is. Pure-ASCII text takes a byte-translation fast path that gives
+   the same tokens.
 2. **tokenize** (``tokenizer_version``): textqa's one word notion (:mod:`textqa.tokenize`). ASCII
    text takes a vectorized byte-classifier path that yields exactly the regex tokens.
 3. **hash tokens** (``hash``): the UTF-8 *bytes* of each token, read as little-endian 8-byte
@@ -13,6 +16,8 @@ The pipeline, and what a :class:`SignatureSpec` records about it:
    n-gram's hash folds its members' hashes in order. A document with fewer than ``ngram`` units
    but at least one has exactly one shingle (all its units); an empty document has none.
 5. **sketch** (``scheme``, ``num_perm``, ``seed``):
+
+   * ``oph`` (default) and ``kperm``, see below.
 
    * ``kperm`` -- classic k-permutation MinHash: permutation *i* maps a shingle hash *x* to
      ``(a_i * x + b_i) mod 2**64`` (``a_i`` odd, so a bijection); the signature keeps the top
@@ -36,6 +41,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
+from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -63,6 +69,7 @@ __all__ = [
     "shingle_sets",
     "signatures",
     "signatures_from_shingles",
+    "sorted_unique",
     "to_lean_minhash",
     "token_hashes",
 ]
@@ -72,7 +79,7 @@ SPEC_VERSION = 1
 #: The token hash: UTF-8 bytes, 8-byte little-endian words folded with the splitmix64 finalizer.
 HASH_NAME = "bytes8-fmix64"
 #: Profiles known to :func:`normalize_for_hashing`.
-NORMALIZATIONS = ("casefold", "none")
+NORMALIZATIONS = ("dedup-key", "casefold", "none")
 #: The signature value of a document without shingles (never equal to a real minimum's slot
 #: in practice, and such documents are excluded from LSH).
 EMPTY_VALUE = 0xFFFFFFFF
@@ -90,9 +97,9 @@ _K_SHINGLE = _U(0xD6E8FEB86659FD93)  # odd multiplier folding n-gram members in 
 _K_CHAR = _U(0xA0761D6478BD642F)  # offset for code points (char shingles)
 _LOW32 = _U(0xFFFFFFFF)
 #: how many uint64 cells one chunk of the k-permutation matrix may hold (8 MiB)
-_CHUNK_CELLS = 1 << 20
+_CHUNK_CELLS = 1 << 18
 #: default bytes of text per batch (bounds memory whatever the corpus size)
-DEFAULT_BATCH_BYTES = 4 << 20
+DEFAULT_BATCH_BYTES = 1 << 18
 
 _WORD_RE = regex.compile(WORD_PATTERN)
 _WS_RE = regex.compile(r"\s+")
@@ -144,12 +151,12 @@ class SignatureSpec:
     True
     """
 
-    scheme: Scheme = "kperm"
+    scheme: Scheme = "oph"
     num_perm: int = 128
     seed: int = 1
     shingle: ShingleKind = "word"
     ngram: int = 5
-    normalization: str = "casefold"
+    normalization: str = "dedup-key"
     hash: str = HASH_NAME
     tokenizer_version: int = TOKENIZER_VERSION
     version: int = SPEC_VERSION
@@ -237,14 +244,20 @@ recompute one side with the other's spec
 
 
 # -- normalization and tokens -----------------------------------------------------------------
-def normalize_for_hashing(text: str, profile: str = "casefold") -> str:
+def normalize_for_hashing(text: str, profile: str = "dedup-key") -> str:
     """The text that is tokenized and hashed under a normalization ``profile``.
 
-    >>> normalize_for_hashing("  Straße\\t\\tIS  big ")
-    'strasse is big'
+    >>> normalize_for_hashing("  Straße\t\tIS  big, in 2024! ")
+    'strasse is big in 0000'
+    >>> normalize_for_hashing("  Don't\t\tSTOP ", "casefold")
+    "don't stop"
     >>> normalize_for_hashing("A  b", "none")
     'A  b'
     """
+    if profile == "dedup-key":
+        from textqa.normalize import normalize  # noqa: PLC0415
+
+        return normalize(text, "dedup-key")
     if profile == "casefold":
         if text.isascii():
             return " ".join(text.lower().split())
@@ -256,15 +269,86 @@ def normalize_for_hashing(text: str, profile: str = "casefold") -> str:
     )
 
 
+@cache
+def _dedup_ascii_table() -> bytes:
+    """``dedup-key`` on single ASCII characters, as a ``bytes.translate`` table (characters
+    the profile removes become spaces): derived from :func:`textqa.normalize.normalize`."""
+    from textqa.normalize import normalize  # noqa: PLC0415
+
+    table = bytearray(range(256))
+    for b in range(128):
+        out = normalize(f"a{chr(b)}a", "dedup-key")
+        if len(out) == 3 and out[0] == out[2] == "a":
+            # a kept character that is not a word character separates words like a space
+            table[b] = ord(out[1]) if _WORD_RE.fullmatch(out[1]) else 32
+        elif out in ("a a", "aa"):
+            table[b] = 32
+        else:  # pragma: no cover - the profile changed shape: fall back to the slow path
+            raise AssertionError(f"dedup-key maps {chr(b)!r} to {out!r}")
+    return bytes(table)
+
+
+#: common non-ASCII punctuation, spaces and invisible characters of prose (curly quotes,
+#: dashes, no-break spaces, ellipsis, zero-width characters ...), candidates for the fast path
+_PROSE_PUNCT = (
+    "\u00a0\u00ab\u00bb\u00b7\u00a7\u00b6\u00a9\u00ae\u00b0\u00ad\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u200b\u200c\u200d\u2010\u2011\u2012\u2013\u2014\u2015"
+    "\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2032\u2033\u2039\u203a"
+    "\u202f\u2060\u2212\u3000\ufeff"
+)
+
+
+@cache
+def _prose_replacements() -> dict[str, str]:
+    """The :data:`_PROSE_PUNCT` characters that ``dedup-key`` turns into a space (or removes)
+    whatever surrounds them, with their replacement: derived from
+    :func:`textqa.normalize.normalize`, so the fast path cannot drift from the profile."""
+    from textqa.normalize import normalize  # noqa: PLC0415
+
+    out = {}
+    for ch in _PROSE_PUNCT:
+        folded = normalize(f"a{ch}a", "dedup-key")
+        if folded == "a a":
+            out[ch] = " "
+        elif folded == "aa":
+            out[ch] = ""
+    return out
+
+
+_NON_ASCII_RE = regex.compile(r"[^\x00-\x7f]")
+
+
+def _ascii_prose(text: str) -> bytes | None:
+    """``text`` as ASCII bytes after replacing prose punctuation (see :func:`_prose_replacements`),
+    or None when other non-ASCII characters remain. Only then is a per-character mapping
+    exact: with no combining marks left, nothing composes across the replaced characters."""
+    table = _prose_replacements()
+    found = set(_NON_ASCII_RE.findall(text))
+    if not found.issubset(table.keys()):
+        return None
+    for ch in found:
+        text = text.replace(ch, table[ch])
+    return text.encode("ascii")
+
+
 def _word_bytes(text: str, profile: str) -> bytes:
     """Bytes whose byte-classifier tokens are exactly the regex tokens of the normalized text.
 
-    ASCII text passes through (lower-cased for ``casefold``); other text is tokenized with the
-    regex and re-joined with spaces (its non-ASCII bytes classify as word characters).
+    ASCII text passes through a translation table; other text is normalized, tokenized with
+    the regex and re-joined with spaces (its non-ASCII bytes classify as word characters).
     """
     if text.isascii():
+        if profile == "dedup-key":
+            return text.encode("ascii").translate(_dedup_ascii_table())
         return (text.lower() if profile == "casefold" else text).encode("ascii")
-    if profile == "casefold":
+    if profile == "dedup-key":
+        ascii_bytes = _ascii_prose(text)
+        if ascii_bytes is not None:
+            return ascii_bytes.translate(_dedup_ascii_table())
+        text = normalize_for_hashing(text, profile)
+        if text.isascii():
+            return text.encode("ascii").translate(_dedup_ascii_table())
+    elif profile == "casefold":
         text = text.casefold()
     return " ".join(_WORD_RE.findall(text)).encode("utf-8", "surrogatepass")
 
@@ -293,15 +377,21 @@ _CORE, _DIGIT, _JOIN_ANY, _JOIN_DIGIT = _byte_classes()
 _BYTE_MASKS = np.array([(1 << (8 * m)) - 1 for m in range(8)] + [_M64], dtype=np.uint64)
 
 
-def _token_bounds(buf: NDArray[np.uint8]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Start and end offsets of the tokens in a byte buffer (textqa's word notion on bytes)."""
+def _token_bounds(
+    buf: NDArray[np.uint8], *, spaced: bool = False
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Start and end offsets of the tokens in a byte buffer (textqa's word notion on bytes).
+
+    ``spaced``: the buffer holds only token bytes, spaces and newlines (``dedup-key`` output,
+    where punctuation is already gone), so a token is a run of bytes above the space.
+    """
     n = len(buf)
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    core = _CORE[buf]
-    intok = core.copy()
-    if n >= 3:
+    intok = buf > 32 if spaced else _CORE[buf]
+    if n >= 3 and not spaced:
+        core = intok.copy()
         prev_core = core[:-2]
         nxt = buf[2:]
         mid = buf[1:-1]
@@ -354,21 +444,15 @@ def _hash_bytes_int(data: bytes) -> int:
 
 
 def _fold(units: NDArray[np.uint64], ngram: int) -> NDArray[np.uint64]:
-    """Hash of every window of ``ngram`` consecutive unit hashes (order-sensitive)."""
+    """Hash of every window of ``ngram`` consecutive unit hashes: the polynomial
+    ``sum(u[j] * K**(n-1-j)) mod 2**64`` of the (already mixed) unit hashes, then one
+    splitmix64 finalizer. Order-sensitive; two multiply-adds per member."""
     m = len(units) - ngram + 1
     s = units[:m].copy()
     for j in range(1, ngram):
         s *= _K_SHINGLE
         s += units[j : j + m]
-        fmix64(s)
-    return s
-
-
-def _fold_int(units: Sequence[int]) -> int:
-    s = units[0]
-    for u in units[1:]:
-        s = _fmix64_int((s * 0xD6E8FEB86659FD93 + u) & _M64)
-    return s
+    return fmix64(s)
 
 
 # -- batches ------------------------------------------------------------------------------
@@ -392,7 +476,7 @@ def iter_batches(texts: Iterable[str], max_bytes: int = DEFAULT_BATCH_BYTES) -> 
 
 
 def token_hashes(
-    texts: Sequence[str], normalization: str = "casefold"
+    texts: Sequence[str], normalization: str = "dedup-key"
 ) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
     """Hashes of the normalized word tokens of each text, as a CSR pair ``(hashes, offsets)``:
     text ``i`` owns ``hashes[offsets[i]:offsets[i+1]]``.
@@ -404,7 +488,7 @@ def token_hashes(
     parts = [_word_bytes(t, normalization) for t in texts]
     sizes = np.fromiter((len(p) + 1 for p in parts), dtype=np.int64, count=len(parts))
     buf = np.frombuffer(b"\n".join(parts) + b"\n", dtype=np.uint8)
-    starts, ends = _token_bounds(buf)
+    starts, ends = _token_bounds(buf, spaced=normalization == "dedup-key")
     doc_ends = np.cumsum(sizes)
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     offsets[1:] = np.searchsorted(starts, doc_ends)
@@ -504,10 +588,29 @@ class ShingleSets:
         return cls(values.astype(np.uint64, copy=False), offsets)
 
 
+def sorted_unique(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """``values`` sorted without repeats (for small arrays much faster than ``np.unique``).
+
+    >>> sorted_unique(np.array([3, 1, 3, 2], dtype=np.uint64)).tolist()
+    [1, 2, 3]
+    """
+    s = np.sort(values)
+    if len(s) < 2:
+        return s
+    keep = np.empty(len(s), dtype=bool)
+    keep[0] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    result: NDArray[np.uint64] = s[keep]
+    return result
+
+
 def shingle_sets(texts: Sequence[str], spec: SignatureSpec) -> ShingleSets:
     """Sorted, de-duplicated shingle hashes of each text: the input of exact verification."""
     h, off = shingle_hashes(texts, spec)
-    return ShingleSets.from_lists([np.unique(h[off[i] : off[i + 1]]) for i in range(len(texts))])
+    bounds = off.tolist()
+    return ShingleSets.from_lists(
+        [sorted_unique(h[bounds[i] : bounds[i + 1]]) for i in range(len(texts))]
+    )
 
 
 # -- sketches -----------------------------------------------------------------------------
@@ -531,15 +634,18 @@ def _kperm(
     if total:
         rows_per_chunk = max(1, _CHUNK_CELLS // k)
         doc_of = np.repeat(np.arange(ndocs, dtype=np.int64), np.diff(offsets))
-        mat = np.empty((min(rows_per_chunk, total), k), dtype=np.uint64)
+        # (num_perm, shingles) layout: the inner loops run over contiguous shingles, which
+        # makes the multiply-add and the segment minimum several times faster than (shingles, k)
+        mat = np.empty((k, min(rows_per_chunk, total)), dtype=np.uint64)
+        a_col, b_col = a[:, None], b[:, None]
         for lo in range(0, total, rows_per_chunk):
             hi = min(total, lo + rows_per_chunk)
-            m = mat[: hi - lo]
-            np.multiply(hashes[lo:hi, None], a[None, :], out=m)
-            m += b
+            m = mat[:, : hi - lo]
+            np.multiply(a_col, hashes[None, lo:hi], out=m)
+            m += b_col
             docs = doc_of[lo:hi]
             seg = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
-            mins = np.minimum.reduceat(m, seg, axis=0)
+            mins = np.minimum.reduceat(m, seg, axis=1).T
             rows = docs[seg]
             result[rows] = np.minimum(result[rows], mins)
     return (result >> _S32).astype(np.uint32)
@@ -568,11 +674,27 @@ def _oph(
     return flat.reshape(ndocs, k)
 
 
-def _probe_bins(bins: NDArray[np.int64], attempt: int, k: int, seed: int) -> NDArray[np.int64]:
-    """Optimal densification's probe: the bin that empty bin ``bins`` borrows from at
-    ``attempt`` (the same sequence for every document, so equal sets borrow alike)."""
-    z = bins.astype(np.uint64) * _U(0x9E3779B97F4A7C15)
-    z ^= _U(_fmix64_int((seed * 0x100000001B3 + attempt) & _M64))
+#: densification probes tried per vectorized round
+_PROBES_PER_ROUND = 16
+
+
+@cache
+def _probe_constants(seed: int, first: int, count: int) -> NDArray[np.uint64]:
+    return np.array(
+        [_fmix64_int((seed * 0x100000001B3 + a) & _M64) for a in range(first, first + count)],
+        dtype=np.uint64,
+    )
+
+
+def _probe_bins(
+    bins: NDArray[np.int64], first: int, count: int, k: int, seed: int
+) -> NDArray[np.int64]:
+    """Optimal densification's probes: the bins that empty bins ``bins`` borrow from at
+    attempts ``first .. first+count-1`` (shape ``(len(bins), count)``); the same sequence for
+    every document, so equal sets borrow alike."""
+    z = (bins.astype(np.uint64) * _U(0x9E3779B97F4A7C15))[:, None] ^ _probe_constants(
+        seed, first, count
+    )[None, :]
     fmix64(z)
     return (((z >> _S32) * _U(k)) >> _S32).astype(np.int64)
 
@@ -580,6 +702,8 @@ def _probe_bins(bins: NDArray[np.int64], attempt: int, k: int, seed: int) -> NDA
 def _densify(
     flat: NDArray[np.uint32], filled: NDArray[np.bool_], ndocs: int, k: int, seed: int
 ) -> None:
+    """Fill every empty bin of a non-empty document from the first filled bin along its probe
+    sequence (attempts 1, 2, ...), several attempts per vectorized round."""
     grid = filled.reshape(ndocs, k)
     nonempty: NDArray[np.bool_] = np.any(grid, axis=1)
     todo = np.flatnonzero(~filled)
@@ -587,12 +711,16 @@ def _densify(
     doc = todo // k
     binno = todo % k
     attempt = 1
+    step = _PROBES_PER_ROUND
     while len(todo) and attempt <= 64 * k:
-        src = doc * k + _probe_bins(binno, attempt, k, seed)
-        hit = filled[src]
-        flat[todo[hit]] = flat[src[hit]]
-        todo, doc, binno = todo[~hit], doc[~hit], binno[~hit]
-        attempt += 1
+        src = doc[:, None] * k + _probe_bins(binno, attempt, step, k, seed)
+        hits = filled[src]
+        found = hits.any(axis=1)
+        first = hits.argmax(axis=1)
+        chosen = src[np.arange(len(src)), first]
+        flat[todo[found]] = flat[chosen[found]]
+        todo, doc, binno = todo[~found], doc[~found], binno[~found]
+        attempt += step
     for cell in todo.tolist():  # astronomically unlikely: fall back to the next filled bin
         d, j = divmod(cell, k)
         row = np.flatnonzero(grid[d])

@@ -40,6 +40,7 @@ from typing import Any
 import regex
 
 from textqa import confusables
+from textqa._lazy import LazyPattern
 from textqa.errors import UsageError
 from textqa.model import Span
 
@@ -100,40 +101,87 @@ _ANSI_RE = re.compile("\x1b\\[[0-9;?]*[ -/]*[@-~]")
 _BACKSPACES_RE = re.compile("\x08+")
 _BIDI_EMBEDDING_RE = re.compile(f"[{BIDI_EMBEDDINGS}]")
 _BIDI_ANY_RE = re.compile(f"[{BIDI_EMBEDDINGS}{BIDI_MARKS}]")
-_RTL_RE = regex.compile(r"[\p{Bidi_Class=R}\p{Bidi_Class=AL}]")
+_RTL_RE = LazyPattern(r"(?V1)[\p{L}&&[\p{Bidi_Class=R}\p{Bidi_Class=AL}]]", engine="regex")
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE_CHARS}]")
-_JOINING = regex.compile(
-    r"(?V1)[[\p{L}\p{M}]--[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Common}]]"
+_JOINING = LazyPattern(
+    r"(?V1)[[\p{L}\p{M}]--[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Common}]]",
+    engine="regex",
 )
-_EMOJI_BEFORE_ZWJ = regex.compile(r"[\p{Extended_Pictographic}\ufe0f\U0001f3fb-\U0001f3ff]")
-_EMOJI = regex.compile(r"\p{Extended_Pictographic}")
-_WORD_CHAR = regex.compile(r"[\p{L}\p{M}\p{Nd}]")
+_EMOJI_BEFORE_ZWJ = LazyPattern(
+    r"[\p{Extended_Pictographic}\ufe0f\U0001f3fb-\U0001f3ff]", engine="regex"
+)
+_EMOJI = LazyPattern(r"\p{Extended_Pictographic}", engine="regex")
+_WORD_CHAR = LazyPattern(r"[\p{L}\p{M}\p{Nd}]", engine="regex")
 _ODD_SPACE_RE = re.compile(f"[{ODD_SPACES}]")
 _SPACE_RUN = re.compile(r"\s+")
-_GRAPHEME = regex.compile(r"\X", regex.DOTALL)
+_GRAPHEME = LazyPattern(r"\X", regex.DOTALL, engine="regex")
 
-#: Anything that may be mojibake: C1 controls, a UTF-8 lead byte read as cp1252/latin-1 (or
-#: cp1251, or MacRoman) followed by a continuation byte read the same way. A cheap gate: only
-#: lines it matches are handed to the (slower, careful) repair.
-_CP1252_CONT = (
-    "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
-)
-_MOJIBAKE_GATE = re.compile(
-    "[\u0080-\u009f]"
-    f"|[\u00c2-\u00f4][{_CP1252_CONT}]|[\u00c2\u00c3] "
-    "|[\u0420\u0421][\u0080-\u00bf\u0402-\u040f\u0452-\u045f\u0490\u0491"
-    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2116\u2122]"
-    "|[\u221a\u0192\u2206\u00ac\u2248][\u00a2-\u00ff\u2020\u2022\u2122\u2260\u221e\u2264"
-    "\u2265\u2202\u2211\u220f\u03c0\u222b\u03a9]"
-)
+#: Mojibake codecs: UTF-8 bytes read as one of these give the characters the gate looks for
+#: (ftfy's repertoire: Latin-1 and the Windows/ISO/Mac/DOS single-byte code pages).
+_MOJIBAKE_CODECS = (
+    "latin-1", "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257", "iso8859_2",
+    "mac_roman", "cp437",
+)  # fmt: skip
+
+
+def _decoded(byte_values: range, *, skip: str = "") -> str:
+    chars: set[str] = set()
+    for codec in _MOJIBAKE_CODECS:
+        for b in byte_values:
+            try:
+                chars.add(bytes([b]).decode(codec))
+            except UnicodeDecodeError:
+                continue
+    return "".join(sorted(chars - set(skip)))
+
+
+#: UTF-8 lead bytes (C2-F4) and continuation bytes (80-BF) as those codecs show them. The
+#: typographic marks MacRoman shows for the lead bytes of Cyrillic and Hebrew are left out of
+#: the leads: they are everywhere in English prose, and that mojibake is rare.
+@functools.cache
+def _mojibake_chars() -> tuple[str, str]:
+    leads = _decoded(range(0xC2, 0xF5), skip="\u2013\u2014\u2018\u2019\u201c\u201d\u2026")
+    conts = _decoded(range(0x80, 0xC0)) + "\ufffd"
+    return "".join(re.escape(c) for c in leads), "".join(re.escape(c) for c in conts)
+
+
+@functools.cache
+def _cont_set() -> frozenset[str]:
+    return frozenset(_decoded(range(0x80, 0xC0)) + "\ufffd")
+
+
+def _gate_pattern() -> str:
+    leads, conts = _mojibake_chars()
+    return f"[\\x80-\\x9f]|[{leads}][{conts}]|[\\u00c2\\u00c3] "
+
+
+#: Anything that may be mojibake: a C1 control, or a lead byte's character followed by a
+#: continuation byte's (or by U+FFFD, or, for the NO-BREAK SPACE ftfy restores, a space). A
+#: cheap gate: only lines it matches are handed to the (slower, careful) repair.
+_MOJIBAKE_GATE = LazyPattern(_gate_pattern)
 
 _SAFE_ASCII_DIRTY = re.compile("[\x00-\x08\x0b\x0d-\x1f\x7f]")
-#: one character class: a text without any of these is left alone by `safe` (when NFC)
-_SAFE_DIRTY = re.compile(
-    f"[\x00-\x08\x0b\x0d-\x1f\x7f-\x9f\ud800-\udfff{NEWLINES}{BIDI_EMBEDDINGS}{BIDI_MARKS}"
-    f"{INVISIBLE_CHARS}\u00c2-\u00f4\u0420\u0421\u221a\u0192\u2206\u00ac\u2248]"
+#: a character some `safe` step removes or replaces, whatever its neighbours
+_SAFE_REMOVABLE = (
+    f"\x00-\x08\x0b\x0d-\x1f\x7f-\x9f\ud800-\udfff{NEWLINES}{BIDI_EMBEDDINGS}{BIDI_MARKS}"
+    f"{INVISIBLE_CHARS}"
 )
+_SAFE_REMOVABLE_RE = re.compile(f"[{_SAFE_REMOVABLE}]")
+#: one character class for one scan: removable characters and mojibake lead characters
+_SAFE_CANDIDATE = LazyPattern(lambda: f"[{_SAFE_REMOVABLE}{_mojibake_chars()[0]}]")
+
+
+def _safe_has_work(text: str) -> bool:
+    """Whether the `safe` profile could change ``text``: one scan for candidates (rare in
+    clean text, even with typography), then the NFC quick check."""
+    for m in _SAFE_CANDIDATE.finditer(text):
+        ch = m.group()
+        if _SAFE_REMOVABLE_RE.match(ch):
+            return True
+        nxt = text[m.end() : m.end() + 1]
+        if nxt in _cont_set() or (nxt == " " and ch in "\u00c2\u00c3"):
+            return True
+    return not unicodedata.is_normalized("NFC", text)
 
 
 # -- the steps ------------------------------------------------------------------------------
@@ -328,6 +376,7 @@ _C1_TO_CP1252 = {
     if c not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 }
 _MAX_ROUNDS = 8
+_C1_RE = re.compile("[\x80-\x9f]")
 
 
 @functools.cache
@@ -352,16 +401,33 @@ def _ftfy_fixer() -> Callable[[str], str] | None:
         explain=False,
     )
 
+    from ftfy.fixes import fix_c1_controls  # noqa: PLC0415 -- with ftfy, above
+
     def fix(line: str) -> str:
-        result: str = ftfy.fix_text(line, config)
+        # ftfy's encoding repair alone (fix_text would also run fixers textqa does itself).
+        # fix_encoding repeats its one-step repair until nothing changes, so its result is a
+        # fixed point; after a C1 replacement it runs once more to reach one again.
+        result: str = ftfy.fix_encoding(line, config)
+        if _C1_RE.search(result):
+            replaced = fix_c1_controls(result)
+            if replaced != result:
+                result = ftfy.fix_encoding(replaced, config)
         return result
+
+    fix.exact = True  # type: ignore[attr-defined]
 
     return fix
 
 
+#: lead bytes the fallback trusts: Latin-1 letters (C2, C3), punctuation (E2), emoji (F0)
+_FALLBACK_LEADS = frozenset({0xC2, 0xC3, 0xE2, 0xF0})
+
+
 def _fallback_fix_line(line: str) -> str:
-    """Without ftfy: undo UTF-8 read as cp1252/latin-1 when the whole line round-trips, else
-    only map C1 controls to the cp1252 characters they stand for."""
+    """Without ftfy: undo UTF-8 read as cp1252/latin-1 when the whole line round-trips and
+    every multi-byte sequence is of the kinds mojibake is made of (accented Latin-1 letters,
+    punctuation, emoji), else only map C1 controls to the cp1252 characters they stand for.
+    Conservative on purpose: ``MARQUÉ…`` is a word and an ellipsis, not mojibake."""
     try:
         data = bytes(_SINGLE_BYTE[c] for c in line)
     except KeyError:
@@ -372,23 +438,56 @@ def _fallback_fix_line(line: str) -> str:
         except UnicodeDecodeError:
             pass
         else:
-            if fixed != line:
+            leads = {b for b in data if b >= 0xC0}
+            if fixed != line and leads <= _FALLBACK_LEADS:
                 return fixed
     return line.translate(_C1_TO_CP1252)
 
 
-def _fix_line(line: str) -> str:
-    fixer = _ftfy_fixer() or _fallback_fix_line
+def _fixer(use_ftfy: bool | None) -> Callable[[str], str]:
+    if use_ftfy is False:
+        return _fallback_fix_line
+    fixer = _ftfy_fixer()
+    if fixer is None and use_ftfy:
+        raise UsageError("ftfy is not installed: pip install 'textqa[ftfy]'")
+    return fixer or _fallback_fix_line
+
+
+#: repairs made during the current top-level call (a changed text is scanned again to prove
+#: the profile's fixed point: its garbled lines are not repaired twice). Cleared per call, so
+#: nothing is cached across calls; a pure function's memo, so sharing it is harmless.
+_LINE_MEMO: dict[tuple[str, Callable[[str], str]], str] = {}
+
+
+def _fix_line(line: str, fixer: Callable[[str], str]) -> str:
+    """Repair to a fixed point: again while the result still looks garbled (double mojibake)."""
+    key = (line, fixer)
+    done = _LINE_MEMO.get(key)
+    if done is not None:
+        return done
+    fixed = _fix_line_uncached(line, fixer)
+    if len(_LINE_MEMO) < 4096:
+        _LINE_MEMO[key] = fixed
+        _LINE_MEMO[(fixed, fixer)] = fixed
+    return fixed
+
+
+def _fix_line_uncached(line: str, fixer: Callable[[str], str]) -> str:
+    if getattr(fixer, "exact", False):
+        return fixer(line)  # already a fixed point (ftfy's own loop)
     for _ in range(_MAX_ROUNDS):
         fixed = fixer(line)
         if fixed == line:
             break
         line = fixed
+        if not _MOJIBAKE_GATE.search(line):
+            break
     return line
 
 
-def _mojibake_edits(text: str) -> Iterator[Edit]:
+def _mojibake_edits(text: str, use_ftfy: bool | None = None) -> Iterator[Edit]:
     """One edit per line whose repair changes it (common prefix and suffix trimmed)."""
+    fixer: Callable[[str], str] | None = None
     pos = 0
     n = len(text)
     while pos < n:
@@ -398,7 +497,9 @@ def _mojibake_edits(text: str) -> Iterator[Edit]:
         start = max(text.rfind("\n", 0, m.start()), text.rfind("\r", 0, m.start())) + 1
         end = _line_end(text, m.end())
         line = text[start:end]
-        fixed = _fix_line(line)
+        if fixer is None:
+            fixer = _fixer(use_ftfy)  # ftfy is imported only once a line looks garbled
+        fixed = _fix_line(line, fixer)
         if fixed != line:
             a, b, repl = _trim_edit(line, fixed)
             yield start + a, start + b, repl
@@ -422,11 +523,12 @@ def _trim_edit(old: str, new: str) -> Edit:
     return p, len(old) - s, new[p : len(new) - s]
 
 
-def fix_mojibake(text: str) -> str:
+def fix_mojibake(text: str, *, use_ftfy: bool | None = None) -> str:
     """Repair mojibake (UTF-8 decoded as cp1252, latin-1, cp1251, MacRoman ...) and C1
     controls standing for cp1252 characters. Uses ftfy's encoding repair when ftfy is
     installed (repeated to a fixed point), else a conservative whole-line round trip.
     Only lines that look like mojibake are examined, so clean text costs one regex scan.
+    ``use_ftfy``: None (default) uses ftfy when available, False never, True requires it.
 
     >>> fix_mojibake("donâ€™t touch cafÃ©; â€œcleanâ€\\x9d")
     'don’t touch café; “clean”'
@@ -435,7 +537,7 @@ def fix_mojibake(text: str) -> str:
     """
     if text.isascii() or not _MOJIBAKE_GATE.search(text):
         return text
-    return _apply_edits(text, _mojibake_edits(text))
+    return _apply_edits(text, _mojibake_edits(text, use_ftfy))
 
 
 # -- punctuation and spaces ---------------------------------------------------------------
@@ -696,7 +798,6 @@ def _normalization_like(text: str, fn: Callable[[str], str]) -> Iterator[Edit]:
         yield _trim_edit(text, whole)
 
 
-_CONTROL_SPACE_RE = regex.compile(r"\p{Cc}")
 
 STEPS: dict[str, _Step] = {
     s.name: s
@@ -912,11 +1013,12 @@ def normalize(text: str, profile: str | Profile = "safe", *, skeleton: bool = Fa
     'the quick brown fox 0000'
     """
     p = _resolve(profile, skeleton)
+    _LINE_MEMO.clear()
     if p is _SAFE:
         if text.isascii():
             if not _SAFE_ASCII_DIRTY.search(text):
                 return text
-        elif not _SAFE_DIRTY.search(text) and unicodedata.is_normalized("NFC", text):
+        elif not _safe_has_work(text):
             return text
     elif p is _DEDUP:
         return _dedup(text)
@@ -1009,6 +1111,7 @@ def _apply_edits(text: str, edits: Iterable[Edit]) -> str:
 
 
 def _mapped(text: str, profile: Profile) -> tuple[str, OffsetMap, list[Change]]:
+    _LINE_MEMO.clear()
     omap = OffsetMap.identity(len(text))
     changes: list[Change] = []
     current = text

@@ -129,12 +129,39 @@ class Repeat:
     similarity: float = 1.0
 
 
-def _candidate_paragraphs(
-    doc: Document, words: _WordIndex, min_words: int
-) -> Iterator[tuple[Paragraph, str]]:
-    for p in doc.paragraphs:
-        if p.prose and words.count(p.start, p.end) >= min_words:
-            yield p, repetition_key(doc.text[p.start : p.end])
+@dataclass(frozen=True, slots=True)
+class _Analysis:
+    """What every repetition rule reads from one document, computed once: the word index and
+    each prose paragraph with its key and unmasked word count."""
+
+    doc: Document
+    words: _WordIndex
+    prose: tuple[tuple[Paragraph, str, int], ...]
+
+
+_last: list[_Analysis] = []
+
+
+def _analyse(doc: Document) -> _Analysis:
+    """The analysis of ``doc``; the last one is kept, so the rules and the TQ204 checker,
+    called one after the other on the same document, share it."""
+    if _last and _last[0].doc is doc:
+        return _last[0]
+    words = _WordIndex(doc)
+    prose = tuple(
+        (p, repetition_key(doc.text[p.start : p.end]), words.count(p.start, p.end))
+        for p in doc.paragraphs
+        if p.prose
+    )
+    analysis = _Analysis(doc, words, prose)
+    _last[:] = [analysis]
+    return analysis
+
+
+def _candidate_paragraphs(doc: Document, min_words: int) -> Iterator[tuple[Paragraph, str]]:
+    for p, key, n in _analyse(doc).prose:
+        if n >= min_words:
+            yield p, key
 
 
 def repeated_paragraphs(
@@ -151,7 +178,7 @@ def repeated_paragraphs(
     """
     first: dict[str, Paragraph] = {}
     out: list[tuple[Paragraph, Paragraph]] = []
-    for p, key in _candidate_paragraphs(doc, _WordIndex(doc), min_words):
+    for p, key in _candidate_paragraphs(doc, min_words):
         original = first.setdefault(key, p)
         if original is not p:
             out.append((p, original))
@@ -175,29 +202,24 @@ def near_repeated_paragraphs(
     >>> [(p.index, q.index, round(s, 3)) for p, q, s in near_repeated_paragraphs(doc)]
     [(1, 0, 0.969)]
     """
-    from rapidfuzz import fuzz  # noqa: PLC0415 -- only documents with long paragraphs pay for it
+    candidates = list(_candidate_paragraphs(doc, min_words))
+    if len(candidates) < 2:
+        return []
+    # rapidfuzz only when there is something to compare: its import is paid on demand
+    from rapidfuzz import fuzz, process  # noqa: PLC0415
 
     cutoff = ratio * 100.0
     keys: list[str] = []
     owners: list[Paragraph] = []
     seen: set[str] = set()
     out: list[tuple[Paragraph, Paragraph, float]] = []
-    for p, key in _candidate_paragraphs(doc, _WordIndex(doc), min_words):
+    for p, key in candidates:
         if key in seen:
             continue
-        best = -1.0
-        best_i = -1
-        n = len(key)
-        for i, other in enumerate(keys):
-            m = len(other)
-            # ratio <= 2 * min(n, m) / (n + m): skip pairs whose lengths alone rule them out
-            if 200.0 * min(n, m) < cutoff * (n + m):
-                continue
-            score = fuzz.ratio(key, other, score_cutoff=max(cutoff, best + 1e-9))
-            if score > best and score >= cutoff:
-                best, best_i = score, i
-        if best_i >= 0:
-            out.append((p, owners[best_i], best / 100.0))
+        # the best earlier key; extractOne keeps the first of equal scores
+        best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if best is not None:
+            out.append((p, owners[best[2]], best[1] / 100.0))
         seen.add(key)
         keys.append(key)
         owners.append(p)
@@ -221,7 +243,7 @@ def repeated_lines(
     ...  for r in repeated_lines(doc)]
     [(3, 1)]
     """
-    words = _WordIndex(doc)
+    words = _analyse(doc).words
     non_prose = [p.span for p in doc.paragraphs if not p.prose]
     excluded = sorted([*non_prose, *skip])
     ex_starts = [s.start for s in excluded]
@@ -381,7 +403,7 @@ class BoilerplateChecker:
     def add(self, doc: Document) -> None:
         occurrences: list[_Occurrence] = []
         seen: set[int] = set()
-        for p, key in _candidate_paragraphs(doc, _WordIndex(doc), self.min_words):
+        for p, key in _candidate_paragraphs(doc, self.min_words):
             h = key_hash(key)
             span = _trimmed(doc, p)
             start, end = doc.position(span.start), doc.position(span.end)

@@ -123,7 +123,7 @@ def _sarif_rule(code: str, name: str, summary: str, severity: str) -> dict[str, 
         "id": code,
         "name": name,
         "shortDescription": {"text": summary},
-        "helpUri": f"{_DOCS}#{code.lower()}",
+        "helpUri": _DOCS,
         "defaultConfiguration": {"level": _SARIF_LEVEL.get(severity, "warning")},
     }
 

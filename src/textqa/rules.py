@@ -69,7 +69,34 @@ _UNICODE: tuple[Rule, ...] = (
         severity="error",
         scope="input",
     ),
-)
+    Rule("TQ101", "bidi-control", "unicode", True,
+         "A bidi embedding, override or isolate (or a directional mark on a line without "
+         "right-to-left text): the text can display differently from what it is "
+         "(Trojan Source, CVE-2021-42574).", severity="error", fixable=True),
+    Rule("TQ102", "invisible-character", "unicode", True,
+         "An invisible character: zero-width space, soft hyphen, BOM inside the text, tag "
+         "characters, stray joiners.", fixable=True),
+    Rule("TQ103", "mixed-script-word", "unicode", True,
+         "A word mixing scripts whose letters look alike (Latin with one Cyrillic 'а'): a "
+         "homoglyph that breaks search and spelling, or a spoof."),
+    Rule("TQ104", "mojibake", "unicode", True,
+         "Text garbled by decoding UTF-8 in a legacy encoding ('donâ€™t'), or a U+FFFD "
+         "REPLACEMENT CHARACTER.", fixable=True),
+    Rule("TQ105", "control-character", "unicode", True,
+         "A C0/C1 control character, terminal escape sequence or backspace overstrike "
+         "(tab, newline, carriage return and form feed are fine).", fixable=True),
+    Rule("TQ106", "non-breaking-space", "unicode", False,
+         "A no-break, thin, hair or other non-ASCII space.", severity="info", fixable=True),
+    Rule("TQ107", "curly-quotes", "unicode", False,
+         "A curly quote or apostrophe (for texts kept in plain ASCII quotes).",
+         severity="info", fixable=True),
+    Rule("TQ108", "inconsistent-dashes", "unicode", False,
+         "Parenthetical dashes in more than one style (em dashes and spaced en dashes or "
+         "hyphens); the minority style is reported.", severity="info"),
+    Rule("TQ109", "non-nfc", "unicode", False,
+         "Text not in Unicode NFC (decomposed accents): it looks the same but compares, "
+         "searches and hashes differently.", severity="info", fixable=True),
+)  # fmt: skip
 
 
 # -- TQ2xx: repetition --------------------------------------------------------------------
@@ -98,7 +125,22 @@ _NEAR_DUPLICATE: tuple[Rule, ...] = (
 
 
 # -- TQ4xx: spelling ----------------------------------------------------------------------
-_SPELLING: tuple[Rule, ...] = ()
+_SPELLING: tuple[Rule, ...] = (
+    Rule("TQ401", "misspelling", "spelling", True,
+         "A known misspelling (typos' table) with one unambiguous correction.", fixable=True),
+    Rule("TQ402", "unknown-word", "spelling", False,
+         "A lower-case word missing from the lexicon, one likely keystroke slip from a common "
+         "word, and used only once in the run (on with `--spelling full`).",
+         scope="corpus", fixable=True),
+    Rule("TQ403", "stuttered-token", "spelling", True,
+         "A token that is a whole repetition of a word (`thethe`, `ISISISIS`).", fixable=True),
+    Rule("TQ404", "doubled-word", "spelling", True,
+         "The same word twice in a row (`the the`), except legitimate doubles (`had had`).",
+         fixable=True),
+    Rule("TQ405", "article-anomaly", "spelling", True,
+         "An article followed by a comma (`a, Islamic`), `a` before a vowel sound or `an` "
+         "before a consonant sound.", fixable=True),
+)
 
 
 RULES: tuple[Rule, ...] = tuple(
@@ -131,8 +173,8 @@ def resolve_selection(
     minus ``ignore``. Selectors are codes, code prefixes (``TQ4``), rule names, family names or
     ``ALL``.
 
-    >>> sorted(resolve_selection(["TQ1"]))
-    ['TQ100']
+    >>> sorted(resolve_selection(["TQ1"]))[:3]
+    ['TQ100', 'TQ101', 'TQ102']
     >>> resolve_selection(["TQ100"], ignore=["invalid-encoding"])
     frozenset()
     """

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -67,6 +67,8 @@ class GitIgnore:
         return top
 
     def _ignored(self, top: str) -> frozenset[str] | None:
+        import subprocess  # noqa: PLC0415 -- only inside a git work tree (start-up cost)
+
         if top not in self._trees:
             self._trees[top] = None
             if self._git is not None:
@@ -172,8 +174,16 @@ def decode(data: bytes, path: str) -> SourceText:
         return SourceText(path, text, error_offset=len(prefix), error_byte=data[exc.start])
 
 
+_CHANGED = "changed while being read; not checked (run textqa again)"
+
+# Indirection so tests can change a file between the read and the second look at it.
+_restat = os.stat
+
+
 def read_source(path: str, *, max_size: int) -> SourceText | Skipped:
-    """Read one file: a `SourceText`, or `Skipped` for binary, oversized or unreadable files."""
+    """Read one file: a `SourceText`, or `Skipped` for binary, oversized or unreadable files,
+    and for a regular file that changed while it was read (its size or modification time moved:
+    findings on a half-written file would point at the wrong text)."""
     try:
         size = os.path.getsize(path)
         if size > max_size:
@@ -182,11 +192,18 @@ def read_source(path: str, *, max_size: int) -> SourceText | Skipped:
                 f"larger than {max_size:,} bytes ({size:,}); raise --max-file-size to check it",
             )
         with open(path, "rb") as fh:
+            before = os.fstat(fh.fileno())
             data = fh.read()
+            after = _restat(path)
     except IsADirectoryError:
         return Skipped(path, "is a directory")
     except OSError as exc:
         return Skipped(path, f"cannot be read ({exc.strerror or exc})")
+    if stat.S_ISREG(before.st_mode) and (
+        len(data) != before.st_size
+        or (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns)
+    ):
+        return Skipped(path, _CHANGED)
     if b"\x00" in data[:_SNIFF]:
         return Skipped(path, "binary file")
     return decode(data, path)

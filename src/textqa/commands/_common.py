@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from textqa.commands._spelling import spelling_changes
 from textqa.config import ConfigFile, Settings, find_config, load_config, settings_from_mapping
 from textqa.errors import ConfigError, UsageError
 
@@ -113,6 +114,7 @@ def load_settings(
         changes["max_file_size"] = args.max_file_size
     if getattr(args, "report_unused_ignores", False):
         changes["report_unused_ignores"] = True
+    changes.update(spelling_changes(args, settings))
     if changes:
         settings = dataclasses.replace(settings, **changes)  # type: ignore[arg-type]
     settings.enabled  # noqa: B018 -- validate rule selectors before reading any input

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-from textqa.atomic import read_bytes, write_text_atomic
 from textqa.check import check_documents, check_paths, encoding_finding
 from textqa.commands._common import (
     add_config_option,
@@ -18,9 +16,9 @@ from textqa.commands._common import (
     positive_int,
     warn,
 )
+from textqa.commands._spelling import add_spelling_options
 from textqa.config import DEFAULT_MAX_FILE_SIZE, Settings
 from textqa.errors import InputError, TextQAError
-from textqa.fixes import fix_text, fixable
 from textqa.model import Finding
 from textqa.parse import parse
 from textqa.report import FORMATS, format_findings, format_statistics, format_text
@@ -36,6 +34,7 @@ def add_parser(sub: Any, name: str) -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, or - for stdin")
     add_selection_options(p)
     add_config_option(p)
+    add_spelling_options(p)
     p.add_argument(
         "--format", choices=sorted(FORMATS), default="text", help="output format (default: text)"
     )
@@ -113,6 +112,8 @@ class _Texts:
             self._cache[stdin[0]] = stdin[1]
 
     def __call__(self, path: str | None) -> str | None:
+        from textqa.atomic import read_bytes  # noqa: PLC0415 -- only for baselines
+
         if path not in self._cache:
             try:
                 self._cache[path] = decode(read_bytes(path), path).text if path else None
@@ -129,6 +130,8 @@ def _checker(settings: Settings, path: str) -> Any:
 
 
 def _diff(path: str, old: str, new: str) -> str:
+    import difflib  # noqa: PLC0415 -- only for --diff (start-up cost)
+
     lines = difflib.unified_diff(
         old.splitlines(keepends=True),
         new.splitlines(keepends=True),
@@ -143,6 +146,9 @@ def _fix_files(
     findings: Sequence[Finding], settings: Settings, *, write: bool
 ) -> tuple[str, int, list[str]]:
     """Fix every file with a safe fix: (diff text, files changed, error messages)."""
+    from textqa.atomic import read_bytes, write_text_atomic  # noqa: PLC0415 -- only for --fix
+    from textqa.fixes import fix_text, fixable  # noqa: PLC0415
+
     paths = sorted({f.path for f in findings if f.path and fixable(f)})
     diffs: list[str] = []
     errors: list[str] = []
@@ -209,6 +215,8 @@ def run(args: argparse.Namespace) -> int:
         name, text, findings = _read_stdin(args, settings)
         texts = _Texts((name, text))
         if args.fix or args.diff:
+            from textqa.fixes import fix_text  # noqa: PLC0415 -- start-up cost
+
             outcome = fix_text(text, _checker(settings, name))
             if args.diff:
                 sys.stdout.write(_diff(name, text, outcome.text))

@@ -50,16 +50,17 @@ def add_parser(sub: Any, name: str) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--scheme",
-        choices=("kperm", "oph"),
-        default="kperm",
-        help="k-permutation MinHash or one-permutation hashing (default: kperm)",
+        choices=("oph", "kperm"),
+        default="oph",
+        help="one-permutation hashing with densification, or classic k-permutation MinHash "
+        "(default: oph)",
     )
     p.add_argument("--seed", type=int, default=1, help="hash seed (default: 1)")
     p.add_argument(
         "--normalization",
-        choices=("casefold", "none"),
-        default="casefold",
-        help="normalization profile applied before hashing (default: casefold)",
+        choices=("dedup-key", "casefold", "none"),
+        default="dedup-key",
+        help="normalization profile applied before hashing (default: dedup-key)",
     )
     p.add_argument(
         "--bands", type=positive_int, help="LSH bands (default: chosen for the threshold)"

@@ -1,0 +1,220 @@
+"""The shipped word lists, loaded lazily: the lexicon (by frequency level) and misspellings.
+
+Data lives in ``textqa/data`` (built by ``tools/build_lexicon.py`` from SCOWL, cspell-dicts'
+software terms and typos' misspelling table; licences in ``data/licences``). Each file is a
+gzip of ``@section`` headers followed by one word per line. Sections are decompressed once per
+process and turned into sets only when a rule first needs them, so a strict-mode run that never
+asks about rare words never builds the big sets.
+
+Frequency levels are SCOWL size levels: 35 (common), 50, 70, 80 (rare), and 90 for the software
+terms and generated inflections.
+
+>>> lexicon("en").level("house"), lexicon("en").level("colour"), lexicon("en-US").level("colour")
+(35, 80, None)
+>>> misspellings().get("substantialy")
+('substantially',)
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import gzip
+from collections.abc import Iterable
+from pathlib import Path
+
+from textqa.errors import ConfigError
+
+__all__ = [
+    "LEVELS",
+    "Language",
+    "Lexicon",
+    "MisspellingTable",
+    "lexicon",
+    "misspellings",
+    "normalize_apostrophes",
+    "user_words",
+]
+
+DATA = Path(__file__).parent / "data"
+
+#: frequency levels, most common first
+LEVELS: tuple[int, ...] = (35, 50, 70, 80, 90)
+
+Language = str  # "en" | "en-US" | "en-GB"
+
+_LEVEL_SECTIONS: dict[str, dict[int, tuple[str, ...]]] = {
+    "en": {
+        35: ("35", "us-35"),
+        50: ("50", "us-50"),
+        70: ("70", "us-70"),
+        80: ("80", "us-80", "gb"),
+        90: ("inflected", "software"),
+    },
+    "en-US": {
+        35: ("35", "us-35"),
+        50: ("50", "us-50"),
+        70: ("70", "us-70"),
+        80: ("80", "us-80"),
+        90: ("inflected", "software"),
+    },
+    "en-GB": {
+        35: ("35",),
+        50: ("50",),
+        70: ("70",),
+        80: ("80", "gb"),
+        90: ("inflected", "software"),
+    },
+}
+
+
+@functools.cache
+def _sections(name: str) -> dict[str, str]:
+    """The raw sections of a data file: section name -> newline-separated words."""
+    body = gzip.decompress((DATA / name).read_bytes()).decode("utf-8")
+    out: dict[str, str] = {}
+    for part in body.split("@")[1:]:
+        section, _, words = part.partition("\n")
+        out[section] = words
+    return out
+
+
+def normalize_apostrophes(word: str) -> str:
+    """Typographic apostrophes as ASCII ones, the form the word lists use.
+
+    >>> normalize_apostrophes("don’t")
+    "don't"
+    """
+    return word.replace("’", "'").replace("\u02bc", "'")
+
+
+class Lexicon:
+    """Known words of one language variant with their frequency level.
+
+    A word is looked up as written, then in lower case when it is capitalized or in capitals
+    (``House``/``HOUSE`` -> ``house``); a trailing possessive ``'s`` is ignored.
+    """
+
+    def __init__(self, language: Language) -> None:
+        if language not in _LEVEL_SECTIONS:
+            raise ValueError(f"unknown language {language!r}: use en, en-US or en-GB")
+        self.language = language
+        self._plan = _LEVEL_SECTIONS[language]
+        self._sets: dict[int, frozenset[str]] = {}
+        self._all: frozenset[str] | None = None
+
+    def words(self, level: int) -> frozenset[str]:
+        """The words of exactly one frequency level (built on first use)."""
+        got = self._sets.get(level)
+        if got is None:
+            raw = _sections("lexicon.txt.gz")
+            got = frozenset(w for name in self._plan[level] for w in raw[name].split("\n") if w)
+            self._sets[level] = got
+        return got
+
+    @property
+    def all_words(self) -> frozenset[str]:
+        """Every word of every level, as written (one set, for the fastest membership test)."""
+        if self._all is None:
+            self._all = frozenset().union(*(self.words(level) for level in LEVELS))
+        return self._all
+
+    def _level_exact(self, word: str, max_level: int) -> int | None:
+        for level in LEVELS:
+            if level > max_level:
+                return None
+            if word in self.words(level):
+                return level
+        return None
+
+    def level(self, word: str, max_level: int = 90) -> int | None:
+        """The most common level of ``word`` (35 = very common), or None when unknown.
+
+        Only levels up to ``max_level`` are consulted (and loaded).
+        """
+        word = normalize_apostrophes(word)
+        if word.endswith("'s") and len(word) > 2:
+            word = word[:-2]
+        found = self._level_exact(word, max_level)
+        if found is None and not word.islower():
+            lower = word.lower()
+            found = self._level_exact(lower, max_level)
+            if found is None and word.isupper() and len(word) > 1:
+                found = self._level_exact(lower.capitalize(), max_level)
+        return found
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self.level(word) is not None
+
+
+@functools.cache
+def lexicon(language: Language = "en") -> Lexicon:
+    """The (cached) lexicon for ``en`` (both variants), ``en-US`` or ``en-GB``."""
+    return Lexicon(language)
+
+
+class MisspellingTable:
+    """Known misspellings (lower case) -> their corrections, from typos' table.
+
+    Membership uses a set of the wrong forms; the corrections are split only on the first hit.
+    """
+
+    def __init__(self) -> None:
+        raw = _sections("misspellings.txt.gz")
+        self._wrong_list = raw["wrong"].split("\n")[:-1]
+        self._wrong = frozenset(self._wrong_list)
+        #: the known misspellings (lower case), for fast membership tests
+        self.wrong_forms = self._wrong
+        self._right_raw = raw["right"]
+        self._right: list[str] | None = None
+        redup = raw["reduplicated"].split("\n")[:-1]
+        #: lexicon words that are a whole repetition (``murmur``), lower case ...
+        self.reduplicated = frozenset(w for w in redup if w.islower())
+        #: ... and any case, lower-cased (``Isis`` excuses ``ISIS``)
+        self.reduplicated_any = frozenset(w.lower() for w in redup)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._wrong
+
+    def __len__(self) -> int:
+        return len(self._wrong_list)
+
+    def get(self, word: str) -> tuple[str, ...] | None:
+        """The corrections of a lower-case misspelling, or None."""
+        if word not in self._wrong:
+            return None
+        if self._right is None:
+            self._right = self._right_raw.split("\n")
+        i = bisect.bisect_left(self._wrong_list, word)
+        return tuple(self._right[i].split(","))
+
+    def items(self) -> Iterable[tuple[str, tuple[str, ...]]]:
+        if self._right is None:
+            self._right = self._right_raw.split("\n")
+        for w, r in zip(self._wrong_list, self._right, strict=False):
+            yield w, tuple(r.split(","))
+
+
+@functools.cache
+def misspellings() -> MisspellingTable:
+    """The (cached) misspelling table."""
+    return MisspellingTable()
+
+
+@functools.cache
+def user_words(words: tuple[str, ...], words_file: str | None) -> frozenset[str]:
+    """The user's vocabulary: ``words`` plus one word per line of ``words_file`` (``#`` comments).
+
+    Raises :class:`textqa.errors.ConfigError` when the file cannot be read.
+    """
+    out = {normalize_apostrophes(w.strip()) for w in words if w.strip()}
+    if words_file:
+        try:
+            text = Path(words_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read words file {words_file!r}: {exc}") from None
+        for line in text.splitlines():
+            word = line.split("#", 1)[0].strip()
+            if word:
+                out.add(normalize_apostrophes(word))
+    return frozenset(out | {w.lower() for w in out})
