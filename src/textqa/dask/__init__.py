@@ -3,10 +3,13 @@ single-machine results, for corpora larger than one machine.
 
 Needs the optional extra ``pip install 'textqa[dask]'`` (``dask[distributed]`` and
 ``pyarrow``). Nothing else in textqa imports this package, so ``import textqa`` and the CLI
-stay light unless ``--dask`` is used.
+stay light unless ``--dask`` is used::
 
->>> from textqa.dask import read_documents, deduplicate   # doctest: +SKIP
->>> result = deduplicate(read_documents(["corpus/*.jsonl.gz"]), threshold=0.8)  # doctest: +SKIP
+    from textqa.dask import connect, deduplicate, read_documents
+
+    with connect("tcp://scheduler:8786"):
+        job = deduplicate(read_documents(["corpus/*.jsonl.gz"]), threshold=0.8)
+    job.result.clusters   # exactly what textqa.dedup.deduplicate returns on one machine
 """
 
 from __future__ import annotations

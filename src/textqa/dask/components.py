@@ -118,7 +118,7 @@ def large_star(adjacency: NDArray[np.int64]) -> NDArray[np.int64]:
 
     >>> adj = np.array([[1, 2], [2, 1], [2, 3], [3, 2]], dtype=np.int64)
     >>> large_star(adj).tolist()
-    [[2, 1], [3, 2]]
+    [[2, 1], [3, 1]]
     """
     if len(adjacency) == 0:
         return np.zeros((0, 2), dtype=np.int64)
