@@ -4,8 +4,8 @@ Usage::
 
     python -m benchmarks.dask_dedup --docs 100000 --workers 2 --rounds 2
 
-Generates a seeded corpus (real prose from ``../shared/corpora/debian-prose`` (``--base``) with planted
-near-duplicates, via :mod:`benchmarks.generate`) as JSON Lines, then alternates the two runs:
+Generates a seeded corpus (real prose from ``../shared/corpora/debian-prose``, ``--base``, with
+planted near-duplicates, via :mod:`benchmarks.generate`) as JSON Lines, then alternates two runs:
 the single-process command (a fresh process; wall time and peak RSS) and the same job on a
 LocalCluster of ``--workers`` worker processes (wall time of the job, cluster start excluded and
 reported separately; peak RSS of each worker polled every 50 ms). Checks that both runs give the
