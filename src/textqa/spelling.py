@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -37,6 +37,7 @@ from textqa.rules import make_finding
 
 if TYPE_CHECKING:
     from textqa.check import Context
+    from textqa.suggest import Candidate
 
 __all__ = [
     "LEGITIMATE_DOUBLES",
@@ -743,18 +744,7 @@ def _ranked(word: str, lex: Lexicon) -> list[Candidate]:
     return candidates(word, lex)
 
 
-if TYPE_CHECKING:
-    from textqa.suggest import Candidate
-
 
 def corpus_checker(ctx: Context) -> UnknownWordChecker:
     """The TQ402 checker for one run (see :class:`UnknownWordChecker`)."""
     return UnknownWordChecker(ctx)
-
-
-def unknown_words(doc: Document, language: str = "en") -> Iterable[Token]:
-    """Unmasked lower-case alphabetic words of ``doc`` that are not in the lexicon."""
-    lex = lexicon(language)
-    for tok in _unmasked_words(doc):
-        if tok.text.isalpha() and tok.text.islower() and lex.level(tok.text) is None:
-            yield tok
