@@ -67,6 +67,9 @@ _pool_paragraph = st.builds(
             "```\ncode block code block code block\n```",
             "    indented code line one two three",
             "A line with five words here\nand a second line of it.",
+            "# A heading",
+            "Title line\n==========",
+            "---",
         ]
     ),
     st.sampled_from([" ", "  ", "\t", "\u00a0", " \n"]),

@@ -172,3 +172,29 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
         (tmp_path / f"f{i}.txt").write_bytes(BAD_UTF8)
     runs = {run_cli("check", "--format", "json", str(tmp_path)).stdout for _ in range(2)}
     assert len(runs) == 1
+
+
+def test_check_start_up_imports_nothing_heavy(tmp_path: Path) -> None:
+    """The hook's start-up path stays free of numpy, datasketch, scipy and ftfy (STYLE.md)."""
+    import subprocess
+    import sys
+
+    from .conftest import SRC
+
+    f = tmp_path / "small.md"
+    f.write_text("A small, clean file.\n", "utf-8")
+    code = (
+        "import sys\n"
+        "from textqa.cli import main\n"
+        f"main(['check', {str(f)!r}])\n"
+        "print(sorted(m for m in ('numpy', 'datasketch', 'scipy', 'ftfy') "
+        "if m in sys.modules))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+        check=False,
+    )
+    assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr

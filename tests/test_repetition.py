@@ -41,13 +41,38 @@ def _ref_words(doc: textqa.Document, start: int, end: int) -> int:
     )
 
 
+def _ref_boundary(doc: textqa.Document, p: textqa.Paragraph) -> bool:
+    lines = doc.paragraph_text(p).split("\n")
+    if not p.prose or (doc.kind == "markdown" and lines[0].lstrip().startswith("#")):
+        return True
+    return any(re.fullmatch(r"([=\-~^\"'`#*+:._<>])\1{2,}", x.strip()) for x in lines)
+
+
+def _ref_listlike(doc: textqa.Document, p: textqa.Paragraph) -> bool:
+    lines = re.split(r"\r\n|\r|\n", doc.paragraph_text(p))
+    indent = [len(x) - len(x.lstrip()) for x in lines]
+    marker = r"([-*+•]|#\.|\d{1,9}[.)]|\(\d{1,9}\)|[A-Za-z][.)])\s"
+    return bool(
+        re.match(marker, lines[0].lstrip())
+        or any(x.lstrip().startswith(("|", "+-")) for x in lines)
+        or (len(lines) > 1 and indent[1] > indent[0])
+    )
+
+
+def _ref_same_section(doc: textqa.Document, a: textqa.Paragraph, b: textqa.Paragraph) -> bool:
+    """No section boundary among the paragraphs after ``a`` up to ``b``."""
+    return not any(_ref_boundary(doc, p) for p in doc.paragraphs[a.index + 1 : b.index + 1])
+
+
 def _ref_repeats(doc: textqa.Document, min_words: int) -> list[tuple[int, int]]:
-    """O(n^2): for each paragraph, the first earlier paragraph with an equal key."""
+    """O(n^2): for each paragraph, the first earlier paragraph of its section with an equal
+    key."""
     ok = [p for p in doc.paragraphs if p.prose and _ref_words(doc, p.start, p.end) >= min_words]
     out = []
     for j, q in enumerate(ok):
         for p in ok[:j]:
-            if _ref_key(doc.paragraph_text(p)) == _ref_key(doc.paragraph_text(q)):
+            same = _ref_key(doc.paragraph_text(p)) == _ref_key(doc.paragraph_text(q))
+            if same and _ref_same_section(doc, p, q):
                 out.append((q.index, p.index))
                 break
     return out
@@ -63,16 +88,21 @@ def test_repeated_paragraphs_equals_quadratic_reference(text: str, kind: str, n:
 @given(repetitive_documents, kinds)
 def test_near_repeats_equal_quadratic_reference(text: str, kind: str) -> None:
     doc = textqa.parse(text, kind=kind)  # type: ignore[arg-type]
-    ok = [p for p in doc.paragraphs if p.prose and _ref_words(doc, p.start, p.end) >= 8]
+    ok = [
+        p
+        for p in doc.paragraphs
+        if p.prose and _ref_words(doc, p.start, p.end) >= 8 and not _ref_listlike(doc, p)
+    ]
     expected = []
     for j, q in enumerate(ok):
         kq = _ref_key(doc.paragraph_text(q))
-        earlier = [_ref_key(doc.paragraph_text(p)) for p in ok[:j]]
+        before = [p for p in ok[:j] if _ref_same_section(doc, p, q)]
+        earlier = [_ref_key(doc.paragraph_text(p)) for p in before]
         if kq in earlier:
             continue
         scored = [
             (fuzz.ratio(kq, _ref_key(doc.paragraph_text(p))), -i, p.index)
-            for i, p in enumerate(ok[:j])
+            for i, p in enumerate(before)
             if _ref_key(doc.paragraph_text(p)) not in earlier[:i]
         ]
         scored = [s for s in scored if s[0] >= 90]
@@ -258,3 +288,26 @@ def test_rules_are_in_the_table(code: str) -> None:
     rule = textqa.rules.RULES_BY_CODE[code]  # type: ignore[attr-defined]
     assert rule.family == "repetition"
     assert rule.default == (code in {"TQ201", "TQ202"})
+
+
+def test_repeats_across_sections_are_reference_style_not_slips() -> None:
+    note = "The bytearray version of this method does not operate in place."
+    rst = (
+        f".. method:: bytes.lower()\n\n   Lower the case.\n\n   {note}\n\n"
+        f".. method:: bytes.upper()\n\n   Upper the case.\n\n   {note}\n"
+    )
+    assert textqa.check(rst, path="a.rst", select=["TQ201", "TQ202"]) == []
+    md = f"# One\n\n{note}\n\n# Two\n\n{note}\n"
+    assert textqa.check(md, path="a.md", select=["TQ201"]) == []
+    assert _codes(textqa.check(f"# One\n\n{note}\n\n{note}\n", path="a.md")) == [
+        ("TQ201", "5:1")
+    ]
+
+
+def test_near_repeat_skips_parallel_list_items_but_exact_copies_count() -> None:
+    a = "* Add a new PyType_GetName function to get the short name of the type."
+    b = "* Add a new PyType_GetQualName function to get the qualified name of the type."
+    assert textqa.check(f"{a}\n\n{b}\n", path="n.md", select=["TQ202"]) == []
+    assert _codes(textqa.check(f"{a}\n\n{a}\n", path="n.md", select=["TQ201"])) == [
+        ("TQ201", "3:1")
+    ]

@@ -9,11 +9,11 @@ anomalies, and Unicode normalization, behind one parse of each text.
 ['Hello', 'world']
 """
 
+from typing import TYPE_CHECKING, Any
+
 from textqa._version import __version__
-from textqa.anomalies import SpellingAnomalies, spelling_anomalies
 from textqa.check import CheckResult, Context, check, check_documents, check_paths
 from textqa.config import Settings
-from textqa.dedup import Cluster, Deduplicator, DedupResult, deduplicate, explain
 from textqa.errors import ConfigError, InputError, TextQAError, UsageError
 from textqa.model import (
     Document,
@@ -30,6 +30,37 @@ from textqa.model import (
 from textqa.parse import parse
 from textqa.rules import RULES, Rule
 from textqa.tokenize import tokenize
+
+if TYPE_CHECKING:
+    from textqa.anomalies import SpellingAnomalies, spelling_anomalies
+    from textqa.dedup import Cluster, Deduplicator, DedupResult, deduplicate, explain
+
+#: public names whose modules load on first use, keeping `import textqa` (and so the
+#: pre-commit hook's start-up) free of the near-duplicate and spelling machinery
+_LAZY = {
+    "Cluster": "textqa.dedup",
+    "DedupResult": "textqa.dedup",
+    "Deduplicator": "textqa.dedup",
+    "deduplicate": "textqa.dedup",
+    "explain": "textqa.dedup",
+    "SpellingAnomalies": "textqa.anomalies",
+    "spelling_anomalies": "textqa.anomalies",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'textqa' has no attribute {name!r}")
+    import importlib  # noqa: PLC0415
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 __all__ = [
     "RULES",

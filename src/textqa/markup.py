@@ -17,12 +17,16 @@ still read everything. Masking is by file kind:
 
 from __future__ import annotations
 
+import bisect
+import operator
 import os
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 
 import regex
 
-from textqa.model import FileKind, Span
+from textqa.model import FileKind, Span, Token
+from textqa.tokenize import tokenize
 
 __all__ = ["kind_for_path", "line_spans", "mask", "merge_spans"]
 
@@ -67,19 +71,75 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> tuple[Span, ...]:
 _URL_RE = regex.compile(
     r"(?:\b(?:https?|ftp|file|mailto|ssh|git)://|\bwww\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}’”]"
 )
-_EMAIL_RE = regex.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_EMAIL_DOMAIN_RE = regex.compile(r"(?<=[\w.+-])@[\w-]+(?:\.[\w-]+)+\b")
 _IDENT_RE = regex.compile(
     r"(?<![^\s(\[,=])--?[A-Za-z][\w-]*(?:=\S*)?"  # command-line options
-    r"|\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?"  # dotted names, os.path.join()
-    r"|\b[A-Za-z_]\w*\(\)"  # call()
     r"|(?<![\w/])(?:~|\.{1,2})?/[\w.@+-]+(?:/[\w.@+-]*)+"  # /usr/bin/x, ./a/b
-    r"|\b\w*_\w*\b"  # snake_case and _private identifiers
 )
 
 
-def _common(text: str, out: list[tuple[int, int]]) -> None:
-    for rx in (_URL_RE, _EMAIL_RE, _IDENT_RE):
+def _emails(text: str, out: list[tuple[int, int]]) -> None:
+    """E-mail addresses, found from their ``@`` (a scan per word start would cost far more)."""
+    if "@" not in text:
+        return
+    for m in _EMAIL_DOMAIN_RE.finditer(text):
+        j = m.start()
+        while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "_.+-"):
+            j -= 1
+        out.append((j, m.end()))
+
+
+def _ident_start(word: str) -> bool:
+    c = word[0]
+    return c == "_" or (c.isascii() and c.isalpha())
+
+
+#: the end of a word followed by ``.name`` or ``()``: where dotted names and calls are
+_DOT_CALL_RE = re.compile(r"(?<=\w)(?:\.(?=[A-Za-z_])|\(\))")
+
+
+def identifier_spans(text: str, words: Sequence[Token]) -> list[tuple[int, int]]:
+    """Spans of identifiers among the word tokens: ``snake_case`` and ``_private`` names, dotted
+    names (``os.path.join``) and calls (``open()``), with a trailing ``()`` included.
+
+    >>> from textqa.tokenize import tokenize
+    >>> text = "Use os.path.join() or my_var, not open() nor 3.14."
+    >>> [text[s:e] for s, e in identifier_spans(text, tokenize(text))]
+    ['my_var', 'os.path.join()', 'open()']
+    """
+    out = [(w.start, w.end) for w in words if "_" in w.text]
+    n = len(words)
+    done = -1  # index of the last token already consumed by a dotted chain
+    for m in _DOT_CALL_RE.finditer(text):
+        i = bisect.bisect_left(words, m.start(), key=_END) if n else 0
+        if i >= n or i <= done or words[i].end != m.start() or not _ident_start(words[i].text):
+            continue
+        start = words[i].start
+        end = words[i].end
+        j = i
+        while (
+            j + 1 < n
+            and words[j + 1].start == end + 1
+            and text[end] == "."
+            and _ident_start(words[j + 1].text)
+        ):
+            j += 1
+            end = words[j].end
+        if text.startswith("()", end):
+            end += 2
+        done = j
+        out.append((start, end))
+    return out
+
+
+_END = operator.attrgetter("end")
+
+
+def _common(text: str, out: list[tuple[int, int]], words: Sequence[Token] | None) -> None:
+    for rx in (_URL_RE, _IDENT_RE):
         out.extend(m.span() for m in rx.finditer(text))
+    _emails(text, out)
+    out.extend(identifier_spans(text, tokenize(text) if words is None else words))
 
 
 _EOL_RE = regex.compile(r"\r\n|\r|\n")
@@ -361,9 +421,16 @@ def _rst(text: str, lines: list[tuple[int, int, int]], out: list[tuple[int, int]
 
 
 def mask(
-    text: str, kind: FileKind, lines: list[tuple[int, int, int]] | None = None
+    text: str,
+    kind: FileKind,
+    lines: list[tuple[int, int, int]] | None = None,
+    words: Sequence[Token] | None = None,
 ) -> tuple[Span, ...]:
-    """The merged, sorted masked spans of ``text`` for a file of the given kind."""
+    """The merged, sorted masked spans of ``text`` for a file of the given kind.
+
+    ``lines`` (from `line_spans`) and ``words`` (the tokens of `textqa.tokenize.tokenize`) are
+    computed when not given; `textqa.parse` passes the ones it already has.
+    """
     if lines is None:
         lines = line_spans(text)
     out: list[tuple[int, int]] = []
@@ -371,5 +438,5 @@ def mask(
         _markdown(text, lines, out)
     elif kind == "rst":
         _rst(text, lines, out)
-    _common(text, out)
+    _common(text, out, words)
     return merge_spans(out)

@@ -9,16 +9,16 @@
 
 from __future__ import annotations
 
-import regex
+import bisect
+import operator
 
 from textqa.markup import kind_for_path, line_spans, mask
-from textqa.model import Document, FileKind, Line, Paragraph, Token
-from textqa.tokenize import WORD_PATTERN
+from textqa.model import Document, FileKind, Line, Paragraph
+from textqa.tokenize import tokenize
 
 __all__ = ["parse"]
 
-_WORD_RE = regex.compile(WORD_PATTERN)
-_LETTER_RE = regex.compile(r"\p{L}")
+_END = operator.attrgetter("end")
 
 
 def parse(text: str, path: str | None = None, *, kind: FileKind | None = None) -> Document:
@@ -30,20 +30,17 @@ def parse(text: str, path: str | None = None, *, kind: FileKind | None = None) -
     if kind is None:
         kind = kind_for_path(path)
     raw_lines = line_spans(text)
-    lines = tuple(Line(i + 1, s, e, n) for i, (s, e, n) in enumerate(raw_lines))
-    masked = mask(text, kind, raw_lines)
-
-    tokens: list[Token] = []
-    mi = 0
-    nmask = len(masked)
-    for m in _WORD_RE.finditer(text):
-        start, end = m.span()
-        word = m.group()
-        while mi < nmask and masked[mi].end <= start:
-            mi += 1
-        is_masked = mi < nmask and masked[mi].start < end
-        kind_ = "word" if not word.isdigit() and _LETTER_RE.search(word) else "number"
-        tokens.append(Token(word, start, end, kind_, is_masked))  # type: ignore[arg-type]
+    new = tuple.__new__
+    lines = tuple([new(Line, (i + 1, s, e, n)) for i, (s, e, n) in enumerate(raw_lines)])
+    tokens = tokenize(text)
+    masked = mask(text, kind, raw_lines, tokens)
+    # flag the tokens inside masked spans (tokens and spans are both sorted)
+    ntok = len(tokens)
+    for sp in masked:
+        i = bisect.bisect_right(tokens, sp.start, key=_END)
+        while i < ntok and tokens[i].start < sp.end:
+            tokens[i] = tokens[i]._replace(masked=True)
+            i += 1
 
     paragraphs: list[Paragraph] = []
     ti = 0

@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import math
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -48,6 +49,8 @@ __all__ = [
     "Repeat",
     "check_document",
     "corpus_checker",
+    "is_list_like",
+    "is_section_boundary",
     "key_hash",
     "min_docs_for",
     "near_repeated_paragraphs",
@@ -132,14 +135,61 @@ class Repeat:
 @dataclass(frozen=True, slots=True)
 class _Analysis:
     """What every repetition rule reads from one document, computed once: the word index and
-    each prose paragraph with its key and unmasked word count."""
+    each prose paragraph with its key, unmasked word count and section number."""
 
     doc: Document
     words: _WordIndex
-    prose: tuple[tuple[Paragraph, str, int], ...]
+    prose: tuple[tuple[Paragraph, str, int, int], ...]
+    listlike: frozenset[int]
 
 
 _last: list[_Analysis] = []
+_UNDERLINE = frozenset("=-~^\"'`#*+:._<>")
+_LIST_ITEM_RE = re.compile(r"(?:[-*+•]|#\.|\d{1,9}[.)]|\(\d{1,9}\)|[A-Za-z][.)])\s")
+
+
+def is_list_like(doc: Document, paragraph: Paragraph) -> bool:
+    """True for a list item (``*``, ``-``, ``+``, ``1.``, ``(1)``, ``a)``, ``#.``), a
+    definition-list entry (a term line followed by more indented lines) or a table row block
+    (lines starting with ``|`` or ``+-``): parallel items legitimately differ by a word or two,
+    so TQ202 leaves them alone.
+
+    >>> from textqa import parse
+    >>> doc = parse("* item one\\n\\nTerm\\n   definition\\n\\n| a | b |\\n\\nPlain text.")
+    >>> [is_list_like(doc, p) for p in doc.paragraphs]
+    [True, True, True, False]
+    """
+    lines = doc.lines[paragraph.first_line - 1 : paragraph.last_line]
+    raws = [doc.text[line.start : line.end] for line in lines]
+    first = raws[0].lstrip()
+    if _LIST_ITEM_RE.match(first) or first.startswith(("|", "+-")):
+        return True
+    if len(raws) > 1 and len(raws[1]) - len(raws[1].lstrip()) > len(raws[0]) - len(first):
+        return True
+    return any(r.lstrip().startswith(("|", "+-")) for r in raws[1:])
+
+
+def is_section_boundary(doc: Document, paragraph: Paragraph) -> bool:
+    """True for a paragraph that starts a new part of the document: a non-prose block (code,
+    a reST directive such as ``.. method::``, a table rule), a Markdown ``#`` heading, or a
+    title with an underline or overline of punctuation (reST, Markdown setext).
+
+    >>> from textqa import parse
+    >>> doc = parse("Title\\n=====\\n\\n# Heading\\n\\nPlain text.\\n\\n```\\ncode\\n```", "a.md")
+    >>> [is_section_boundary(doc, p) for p in doc.paragraphs]
+    [True, True, False, True]
+    """
+    if not paragraph.prose:
+        return True
+    text = doc.text
+    first = doc.lines[paragraph.first_line - 1]
+    if doc.kind == "markdown" and text[first.start : first.end].lstrip().startswith("#"):
+        return True
+    for line in doc.lines[paragraph.first_line - 1 : paragraph.last_line]:
+        raw = text[line.start : line.end].strip()
+        if len(raw) >= 3 and len(set(raw)) == 1 and raw[0] in _UNDERLINE:
+            return True
+    return False
 
 
 def _analyse(doc: Document) -> _Analysis:
@@ -148,26 +198,37 @@ def _analyse(doc: Document) -> _Analysis:
     if _last and _last[0].doc is doc:
         return _last[0]
     words = _WordIndex(doc)
-    prose = tuple(
-        (p, repetition_key(doc.text[p.start : p.end]), words.count(p.start, p.end))
-        for p in doc.paragraphs
-        if p.prose
-    )
-    analysis = _Analysis(doc, words, prose)
+    prose: list[tuple[Paragraph, str, int, int]] = []
+    listlike: set[int] = set()
+    section = 0
+    for p in doc.paragraphs:
+        if is_section_boundary(doc, p):
+            section += 1
+        if p.prose:
+            key = repetition_key(doc.text[p.start : p.end])
+            prose.append((p, key, words.count(p.start, p.end), section))
+            if is_list_like(doc, p):
+                listlike.add(p.index)
+    analysis = _Analysis(doc, words, tuple(prose), frozenset(listlike))
     _last[:] = [analysis]
     return analysis
 
 
-def _candidate_paragraphs(doc: Document, min_words: int) -> Iterator[tuple[Paragraph, str]]:
-    for p, key, n in _analyse(doc).prose:
+def _candidate_paragraphs(
+    doc: Document, min_words: int
+) -> Iterator[tuple[Paragraph, str, int]]:
+    """``(paragraph, key, section)`` of the prose paragraphs with at least ``min_words``."""
+    for p, key, n, section in _analyse(doc).prose:
         if n >= min_words:
-            yield p, key
+            yield p, key, section
 
 
 def repeated_paragraphs(
     doc: Document, *, min_words: int = DEFAULT_REPEATED_PARAGRAPH_MIN_WORDS
 ) -> list[tuple[Paragraph, Paragraph]]:
-    """``(repeat, first)`` for every prose paragraph whose key equals an earlier one's.
+    """``(repeat, first)`` for every prose paragraph whose key equals an earlier one's in the
+    same section (no `is_section_boundary` paragraph between them: reference docs repeat
+    sentences under each ``.. method::`` or heading on purpose).
 
     Linear time: one dictionary from key to first paragraph.
 
@@ -176,10 +237,10 @@ def repeated_paragraphs(
     >>> [(r.index, f.index) for r, f in repeated_paragraphs(doc)]
     [(2, 0)]
     """
-    first: dict[str, Paragraph] = {}
+    first: dict[tuple[int, str], Paragraph] = {}
     out: list[tuple[Paragraph, Paragraph]] = []
-    for p, key in _candidate_paragraphs(doc, min_words):
-        original = first.setdefault(key, p)
+    for p, key, section in _candidate_paragraphs(doc, min_words):
+        original = first.setdefault((section, key), p)
         if original is not p:
             out.append((p, original))
     return out
@@ -193,8 +254,9 @@ def near_repeated_paragraphs(
 ) -> list[tuple[Paragraph, Paragraph, float]]:
     """``(paragraph, most similar earlier paragraph, similarity)`` for prose paragraphs of at
     least ``min_words`` words whose key is at least ``ratio`` similar (rapidfuzz ``fuzz.ratio``
-    / 100, the normalized Indel similarity) to an earlier, different key. Exact repeats are
-    TQ201's and are skipped. Ties go to the earliest paragraph.
+    / 100, the normalized Indel similarity) to an earlier, different key of the same section.
+    Exact repeats are TQ201's and are skipped; list items, definition-list entries and table
+    rows (`is_list_like`) are neither reported nor compared. Ties go to the earliest paragraph.
 
     >>> from textqa import parse
     >>> a = "The quick brown fox jumps over the lazy dog near the river bank."
@@ -202,7 +264,8 @@ def near_repeated_paragraphs(
     >>> [(p.index, q.index, round(s, 3)) for p, q, s in near_repeated_paragraphs(doc)]
     [(1, 0, 0.969)]
     """
-    candidates = list(_candidate_paragraphs(doc, min_words))
+    listlike = _analyse(doc).listlike
+    candidates = [c for c in _candidate_paragraphs(doc, min_words) if c[0].index not in listlike]
     if len(candidates) < 2:
         return []
     # rapidfuzz only when there is something to compare: its import is paid on demand
@@ -212,8 +275,12 @@ def near_repeated_paragraphs(
     keys: list[str] = []
     owners: list[Paragraph] = []
     seen: set[str] = set()
+    current = -1
     out: list[tuple[Paragraph, Paragraph, float]] = []
-    for p, key in candidates:
+    for p, key, section in candidates:
+        if section != current:  # a new section: nothing earlier to compare with
+            current = section
+            keys, owners, seen = [], [], set()
         if key in seen:
             continue
         # the best earlier key; extractOne keeps the first of equal scores
@@ -403,7 +470,7 @@ class BoilerplateChecker:
     def add(self, doc: Document) -> None:
         occurrences: list[_Occurrence] = []
         seen: set[int] = set()
-        for p, key in _candidate_paragraphs(doc, self.min_words):
+        for p, key, _ in _candidate_paragraphs(doc, self.min_words):
             h = key_hash(key)
             span = _trimmed(doc, p)
             start, end = doc.position(span.start), doc.position(span.end)

@@ -28,12 +28,6 @@ _WORD_RE = regex.compile(WORD_PATTERN)
 _LETTER_RE = regex.compile(r"\p{L}")
 
 
-def _kind(text: str) -> str:
-    if text.isdigit() or _LETTER_RE.search(text) is None:
-        return "number"
-    return "word"
-
-
 def iter_words(text: str) -> Iterator[tuple[int, int, str]]:
     """Yield ``(start, end, text)`` for every token (words and numbers) in ``text``."""
     for m in _WORD_RE.finditer(text):
@@ -41,8 +35,23 @@ def iter_words(text: str) -> Iterator[tuple[int, int, str]]:
 
 
 def tokenize(text: str) -> list[Token]:
-    """All tokens of ``text``, none masked (masking needs the file kind: see `textqa.parse`)."""
+    """All tokens of ``text``, none masked (masking needs the file kind: see `textqa.parse`).
+
+    A token is a number when it has no letter (the first character decides for almost every
+    token; the `regex` search runs only for tokens starting with a digit, mark or underscore).
+    """
+    new = tuple.__new__
+    letter = _LETTER_RE.search
     return [
-        Token(m.group(), m.start(), m.end(), "number" if _kind(m.group()) == "number" else "word")
+        new(
+            Token,
+            (
+                g := m.group(),
+                m.start(),
+                m.end(),
+                "word" if g[0].isalpha() or not (g.isdigit() or letter(g) is None) else "number",
+                False,
+            ),
+        )
         for m in _WORD_RE.finditer(text)
     ]
