@@ -50,3 +50,23 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} not available")
     return path
+
+
+@pytest.fixture(scope="session")
+def dask_client():  # type: ignore[no-untyped-def]
+    """A `distributed.Client` on a LocalCluster of 2 worker processes (loopback only, no
+    dashboard, 1 GiB each), shared by the Dask tests; skipped without ``textqa[dask]``."""
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard": False},
+            memory_limit="1GiB",
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client

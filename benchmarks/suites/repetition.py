@@ -249,8 +249,7 @@ def _boilerplate_part(ctx: Context, out: dict[str, Any]) -> None:
         return
     with lzma.open(path, "rt", encoding="utf-8") as fh:
         pages = [json.loads(line) for line in fh]
-    if ctx.quick:
-        pages = pages[:40]
+    pages = pages[: ctx.size(40, len(pages))]
     docs = [(p["id"], p["text"]) for p in pages]
     blocks = [_label_blocks(p) for p in pages]
     out["data"].append(

@@ -1,0 +1,45 @@
+"""Dask's modules, imported when a job runs (dask ships no complete type information, so the
+jobs call it through ``Any``)."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = ["Layer", "dask_module", "token"]
+
+
+def dask_module(name: str = "dask") -> Any:
+    """The module ``name`` (``dask``, ``dask.bag``, ``distributed``), imported on first use."""
+    return importlib.import_module(name)
+
+
+class Layer:
+    """A raw task layer built in one go: ``add(key, func, *args)`` where args may be keys of
+    this layer or of the dependencies (or lists of keys). Building Dask graphs with
+    ``dask.delayed`` calls whose arguments are lists of other delayed values costs time
+    cubic in the number of partitions (every call merges its arguments' graphs); one raw
+    layer is linear."""
+
+    def __init__(self, name: str, dependencies: list[Any]) -> None:
+        self.name = name
+        self.tasks: dict[Any, Any] = {}
+        self.dependencies = dependencies
+        self._graph: Any = None
+
+    def add(self, key: tuple[Any, ...], func: Any, *args: Any) -> tuple[Any, ...]:
+        full = (self.name, *key)
+        self.tasks[full] = (func, *args)
+        return full
+
+    def delayed(self, key: tuple[Any, ...]) -> Any:
+        """A `dask.delayed.Delayed` for one key of this layer (all share one graph)."""
+        if self._graph is None:
+            hlg = dask_module("dask.highlevelgraph").HighLevelGraph
+            self._graph = hlg.from_collections(self.name, self.tasks, self.dependencies)
+        return dask_module("dask.delayed").Delayed(key, self._graph, layer=self.name)
+
+
+def token(*args: Any) -> str:
+    """A deterministic name part for a layer built from ``args``."""
+    return str(dask_module("dask.base").tokenize(*args))

@@ -1,0 +1,572 @@
+"""Near-duplicate detection as a Dask job, with exactly the single-machine answer.
+
+The job runs the building blocks of :mod:`textqa.minhash`, :mod:`textqa.lsh` and
+:mod:`textqa.dedup` per partition and moves only arrays between workers::
+
+    partition p ──signatures, band keys──▶ rows (band, key, ordinal) ──shuffle by key──▶ bucket q
+    bucket q ──candidate pairs (a < b), repeated ids──▶ owner partitions of a and b
+    owner(a) ──re-reads its texts, shingle sets of its candidate documents──▶ owner(b)
+    owner(b) ──exact Jaccard with both sets at hand──▶ verified edges (a, b, jaccard)
+    edges ──union-find on the client, or large-star/small-star on the workers──▶ clusters
+
+A document's *ordinal* is ``(partition << 32) | row``: partitions are in input order (see
+:mod:`textqa.dask.io`), so ordinals sort like input positions, and the client turns them into
+the exact positions of the single-machine run from the per-partition record counts. Texts and
+signatures never travel to the client; only verified edges (``components="client"``) and the
+ids and lengths of cluster members do.
+
+Bad records (malformed lines, a missing text field, non-UTF-8 bytes, a repeated id) are handled
+as ``textqa dedup`` handles them: ``on_error="stop"`` raises `InputError` for the first one in
+input order, ``"skip"`` leaves them out and lists them in :attr:`DaskDedupResult.bad`.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from operator import getitem
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from textqa.dask._lazy import Layer, token
+from textqa.dask._lazy import dask_module as _dask
+from textqa.dedup import (
+    DEFAULT_THRESHOLD,
+    Cluster,
+    DedupResult,
+    KeepPolicy,
+    KeyFunction,
+    choose_survivors,
+    verify_pairs,
+)
+from textqa.errors import InputError, UsageError
+from textqa.records import BadRecord, Record
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from textqa.minhash import SignatureSpec
+
+__all__ = ["DaskDedupResult", "deduplicate", "partitions_of"]
+
+_ROW_BITS = 32
+_ROW_MASK = (1 << _ROW_BITS) - 1
+_EMPTY_PAIRS = np.zeros((0, 2), dtype=np.int64)
+#: default bucket count cap: the shuffles cost (partitions x buckets) tasks
+_MAX_DEFAULT_BUCKETS = 32
+#: edges per partition of the distributed connected components (about 32 MB of int64 pairs)
+_EDGES_PER_PARTITION = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Config:
+    spec: SignatureSpec
+    bands: int
+    rows: int
+    threshold: float
+    buckets: int
+    partitions: int
+    frame: bool = False
+    id_field: str = "id"
+    text_field: str = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class DaskDedupResult:
+    """The single-machine :class:`~textqa.dedup.DedupResult` (positions are input positions
+    of the accepted records), the ids of cluster members by position, the bad records in
+    input order, and how the job ran."""
+
+    result: DedupResult
+    ids: dict[int, Any]
+    bad: tuple[BadRecord, ...] = ()
+    partitions: int = 0
+    buckets: int = 0
+    components: str = "client"
+    rounds: int = 0
+    stats: dict[str, float] = field(default_factory=dict)
+
+
+# -- input normalization --------------------------------------------------------------------
+def _as_records(part: Sequence[Any]) -> list[Record | BadRecord]:
+    """A partition of Record/BadRecord values, ``(id, text)`` tuples or ``{"id", "text"}``
+    dicts as records (row numbers within the partition as line numbers)."""
+    out: list[Record | BadRecord] = []
+    for k, item in enumerate(part, 1):
+        if isinstance(item, Record | BadRecord):
+            out.append(item)
+        elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], str):
+            out.append(Record(item[0], item[1], "<partition>", k))
+        elif isinstance(item, dict) and isinstance(item.get("text"), str):
+            out.append(Record(item.get("id", k), item["text"], "<partition>", k))
+        else:
+            out.append(BadRecord("<partition>", k, "not an (id, text) pair or record"))
+    return out
+
+
+def _frame_records(frame: Any, id_field: str, text_field: str) -> list[Record | BadRecord]:
+    ids = frame[id_field].tolist() if id_field in frame.columns else None
+    texts = frame[text_field].tolist()
+    return _as_records([(ids[k] if ids is not None else k + 1, t) for k, t in enumerate(texts)])
+
+
+def partitions_of(docs: Any) -> tuple[list[Any], list[Any], bool]:
+    """``(keys, collections, is_frame)``: the partition keys of a `dask.bag.Bag` (of records,
+    ``(id, text)`` pairs or dicts) or of a `dask.dataframe.DataFrame`, in order, and the
+    collections whose graphs hold them."""
+    if hasattr(docs, "columns") and hasattr(docs, "to_delayed"):
+        parts = docs.to_delayed()
+        return [d.key for d in parts], list(parts), True
+    if hasattr(docs, "__dask_keys__") and hasattr(docs, "npartitions"):
+        return list(docs.__dask_keys__()), [docs], False
+    raise UsageError("docs must be a dask bag or dataframe (see textqa.dask.read_documents)")
+
+
+def _records(part: Any, cfg: _Config) -> list[Record | BadRecord]:
+    if cfg.frame:
+        if cfg.text_field not in part.columns:
+            raise UsageError(f"the dataframe has no {cfg.text_field!r} column")
+        return _frame_records(part, cfg.id_field, cfg.text_field)
+    return _as_records(part)
+
+
+# -- pass 1: signatures and band keys, per partition ------------------------------------------
+def _stable_hash(text: str) -> int:
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
+def _route_rows(rows: NDArray[np.int64], dest: NDArray[np.int64], n: int) -> list[Any]:
+    order = np.argsort(dest, kind="stable")
+    bounds = np.searchsorted(dest[order], np.arange(n + 1))
+    s = rows[order]
+    return [s[bounds[i] : bounds[i + 1]] for i in range(n)]
+
+
+def _sign(data: Any, p: int, cfg: _Config) -> tuple[Any, ...]:
+    """Pass 1 for partition ``p``: band rows and id keys routed to the buckets, plus a summary
+    ``(records, bad [(row, BadRecord)], rows without shingles)``."""
+    part = _records(data, cfg)
+    from textqa.lsh import band_keys, valid_rows  # noqa: PLC0415
+    from textqa.minhash import signatures  # noqa: PLC0415
+
+    rows = [k for k, r in enumerate(part) if isinstance(r, Record)]
+    bad = [(k, r) for k, r in enumerate(part) if isinstance(r, BadRecord)]
+    accepted = np.asarray(rows, dtype=np.int64)
+    texts = [part[k].text for k in rows]  # type: ignore[union-attr]
+    sigs = signatures(texts, cfg.spec)
+    valid = valid_rows(sigs)
+    keys = band_keys(sigs, cfg.bands, cfg.rows)[valid]
+    ordinals = (np.int64(p) << _ROW_BITS) | accepted[valid]
+    m = len(ordinals)
+    band_rows = np.empty((m * cfg.bands, 3), dtype=np.int64)
+    band_rows[:, 0] = np.tile(np.arange(cfg.bands, dtype=np.int64), m)
+    band_rows[:, 1] = keys.reshape(-1).view(np.int64)
+    band_rows[:, 2] = np.repeat(ordinals, cfg.bands)
+    dest = (keys.reshape(-1) % np.uint64(cfg.buckets)).astype(np.int64)
+    band_pieces = _route_rows(band_rows, dest, cfg.buckets)
+    id_keys = [json.dumps(part[k].id) for k in rows]  # type: ignore[union-attr]
+    id_pieces: list[tuple[list[str], list[int]]] = [([], []) for _ in range(cfg.buckets)]
+    for k, key in zip(rows, id_keys, strict=True):
+        piece = id_pieces[_stable_hash(key) % cfg.buckets]
+        piece[0].append(key)
+        piece[1].append((p << _ROW_BITS) | k)
+    empty = accepted[~valid].tolist()
+    summary = (len(part), bad, empty)
+    return (summary, *zip(band_pieces, id_pieces, strict=True))
+
+
+# -- buckets: candidate pairs and repeated ids -------------------------------------------------
+def _bucket(pieces: Sequence[tuple[Any, Any]], cfg: _Config) -> tuple[Any, ...]:
+    """Candidate pairs of the band rows sharing (band, key), and the ordinals whose id repeats
+    an earlier one; both routed to the owner partitions."""
+    from textqa.lsh import candidate_pairs  # noqa: PLC0415
+
+    band_rows = [b for b, _ in pieces if len(b)]
+    found: list[NDArray[np.int64]] = []
+    if band_rows:
+        allrows = np.concatenate(band_rows)
+        for t in range(cfg.bands):
+            sel = allrows[allrows[:, 0] == t]
+            if len(sel) < 2:
+                continue
+            local = candidate_pairs(sel[:, 1].view(np.uint64).reshape(-1, 1))
+            if len(local):
+                a, b = sel[local[:, 0], 2], sel[local[:, 1], 2]
+                found.append(np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1))
+    pairs = _unique_pairs(np.concatenate(found)) if found else _EMPTY_PAIRS
+    first: dict[str, int] = {}
+    repeats: list[int] = []
+    for keys, ords in (ids for _, ids in pieces):
+        for key, o in zip(keys, ords, strict=True):
+            seen = first.get(key)
+            if seen is None:
+                first[key] = o
+            elif o < seen:
+                repeats.append(seen)
+                first[key] = o
+            else:
+                repeats.append(o)
+    dup = np.asarray(sorted(repeats), dtype=np.int64)
+    owner_a, owner_b = pairs[:, 0] >> _ROW_BITS, pairs[:, 1] >> _ROW_BITS
+    out = []
+    for d in range(cfg.partitions):
+        mine = pairs[(owner_a == d) | (owner_b == d)]
+        out.append((mine, dup[(dup >> _ROW_BITS) == d]))
+    return tuple(out)
+
+
+def _unique_pairs(pairs: NDArray[np.int64]) -> NDArray[np.int64]:
+    if len(pairs) < 2:
+        return pairs
+    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
+    s = pairs[order]
+    keep = np.r_[True, (s[1:, 0] != s[:-1, 0]) | (s[1:, 1] != s[:-1, 1])]
+    return s[keep]
+
+
+# -- pass 2: shingle sets of candidate documents, shipped to the owner of b --------------------
+def _prepare(data: Any, p: int, pieces: Sequence[tuple[Any, Any]], cfg: _Config) -> tuple[Any, ...]:
+    part = _records(data, cfg)
+    from textqa.minhash import ShingleSets, shingle_sets  # noqa: PLC0415
+
+    pair_parts = [pr for pr, _ in pieces if len(pr)]
+    pairs = _unique_pairs(np.concatenate(pair_parts)) if pair_parts else _EMPTY_PAIRS
+    dup_rows = sorted(int(o) & _ROW_MASK for _, d in pieces for o in d.tolist())
+    dup_set = set(dup_rows)
+    dup_bad = []
+    for k in dup_rows:
+        rec = part[k]
+        assert isinstance(rec, Record)
+        dup_bad.append((k, BadRecord(rec.source, rec.line, f"duplicate id {json.dumps(rec.id)}")))
+    base = np.int64(p) << _ROW_BITS
+    ends = pairs.reshape(-1)
+    own = np.unique(ends[(ends >> _ROW_BITS) == p])
+    if dup_set:
+        own = own[~np.isin(own & _ROW_MASK, np.asarray(sorted(dup_set), dtype=np.int64))]
+    texts = [part[int(o - base)].text for o in own.tolist()]  # type: ignore[union-attr]
+    sets = shingle_sets(texts, cfg.spec) if texts else ShingleSets.from_lists([])
+    meta = (own, [json.dumps(part[int(o - base)].id) for o in own.tolist()])  # type: ignore[union-attr]
+    lengths = np.asarray([len(t) for t in texts], dtype=np.int64)
+    raw_ids = [part[int(o - base)].id for o in own.tolist()]  # type: ignore[union-attr]
+    # verification bucket of a pair: that of the partition of b. Ship there the pairs whose a
+    # is here, and the sets of the documents of this partition those pairs need (as a or b)
+    mine = pairs[((pairs[:, 0] >> _ROW_BITS) == p) & np.isin(pairs[:, 0], own)]
+    dest = (mine[:, 1] >> _ROW_BITS) % cfg.buckets
+    as_b = pairs[(pairs[:, 1] >> _ROW_BITS) == p][:, 1]
+    shipments = []
+    for v in range(cfg.buckets):
+        pv = mine[dest == v]
+        need = [pv[:, 0]]
+        if p % cfg.buckets == v:
+            need.append(as_b)
+        docs = np.intersect1d(np.concatenate(need), own)
+        shipments.append((pv, docs, sets.take(np.searchsorted(own, docs))))
+    info = ((meta[0], meta[1], raw_ids, lengths), dup_bad)
+    return (info, *shipments)
+
+
+def _verify(
+    incoming: Sequence[tuple[Any, Any, Any]], cfg: _Config
+) -> tuple[NDArray[np.int64], NDArray[np.float64], int]:
+    """Verify the pairs of one verification bucket, with the shipped sets of both ends (a
+    pair whose end is missing had a repeated id there and is not a candidate)."""
+    from textqa.minhash import ShingleSets  # noqa: PLC0415
+
+    pair_parts = [pr for pr, _, _ in incoming if len(pr)]
+    if not pair_parts:
+        return _EMPTY_PAIRS, np.zeros(0, dtype=np.float64), 0
+    pairs = np.concatenate(pair_parts)
+    ords = np.concatenate([d for _, d, _ in incoming])
+    sets = ShingleSets.concat([st for _, d, st in incoming])
+    order = np.argsort(ords, kind="stable")
+    ords = ords[order]
+    sets = sets.take(order)
+    pairs = pairs[np.isin(pairs[:, 0], ords) & np.isin(pairs[:, 1], ords)]
+    local = np.searchsorted(ords, pairs)
+    vpairs, sims = verify_pairs(sets, local, cfg.threshold)
+    return ords[vpairs], sims, len(pairs)
+
+
+def _lookup(
+    info: tuple[Any, Any], wanted: NDArray[np.int64]
+) -> tuple[list[str], list[Any], NDArray[np.int64]]:
+    (ords, keys, raw, lengths), _ = info
+    rows = np.searchsorted(ords, wanted)
+    return [keys[i] for i in rows.tolist()], [raw[i] for i in rows.tolist()], lengths[rows]
+
+
+# -- the driver ------------------------------------------------------------------------------
+def deduplicate(
+    docs: Any,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    spec: SignatureSpec | None = None,
+    bands: int | None = None,
+    rows: int | None = None,
+    keep: KeepPolicy | KeyFunction = "first",
+    on_error: Literal["stop", "skip"] = "stop",
+    components: Literal["client", "distributed"] = "client",
+    buckets: int | None = None,
+    component_partitions: int | None = None,
+    id_field: str = "id",
+    text_field: str = "text",
+) -> DaskDedupResult:
+    """Near-duplicate clusters of a Dask collection of documents (see
+    :func:`textqa.dask.read_documents`), equal to :func:`textqa.dedup.deduplicate` with
+    ``ids=[json.dumps(id) ...]`` on the same records in the same order.
+
+    ``components``: ``client`` gathers the verified edges (16 bytes and a float each) and
+    runs union-find on the client; ``distributed`` runs the large-star/small-star rounds on
+    the workers and gathers only the cluster members. ``buckets``: partitions of the band-key
+    shuffle (default: the number of input partitions); ``component_partitions``: partitions of
+    the distributed components (default: one per two million edges). Runs on the current Dask
+    scheduler (a `distributed.Client` when one is active).
+    """
+    import time  # noqa: PLC0415
+
+    dask = _dask()
+
+    from textqa.dedup import Deduplicator  # noqa: PLC0415
+
+    if on_error not in ("stop", "skip"):
+        raise UsageError(f"on_error must be 'stop' or 'skip', not {on_error!r}")
+    if components not in ("client", "distributed"):
+        raise UsageError(f"components must be 'client' or 'distributed', not {components!r}")
+    # validates threshold, bands x rows against the spec exactly as the single-machine path
+    proto = Deduplicator(threshold=threshold, spec=spec, bands=bands, rows=rows)
+    keys, collections, frame = partitions_of(docs)
+    n_parts = len(keys)
+    if n_parts >= 1 << 31:
+        raise UsageError("too many partitions; use a larger blocksize")
+    cfg = _Config(
+        proto.spec,
+        proto.bands,
+        proto.rows,
+        threshold,
+        buckets or max(1, min(n_parts, _MAX_DEFAULT_BUCKETS)),
+        n_parts,
+        frame,
+        id_field,
+        text_field,
+    )
+    nb = cfg.buckets
+    t0 = time.perf_counter()
+    # stage 1: signatures -> band rows shuffled to the buckets -> candidate pairs per owner
+    one = Layer("textqa-dedup-candidates-" + token(keys, cfg), collections)
+    for p, key in enumerate(keys):
+        signed = one.add(("sign", p), _sign, key, p, cfg)
+        one.add(("summary", p), getitem, signed, 0)
+        for q in range(nb):
+            one.add(("rows", p, q), getitem, signed, q + 1)
+    for q in range(nb):
+        one.add(("bucket", q), _bucket, [(one.name, "rows", p, q) for p in range(n_parts)], cfg)
+    stage1 = dask.persist(
+        [one.delayed((one.name, "summary", p)) for p in range(n_parts)],
+        [one.delayed((one.name, "bucket", q)) for q in range(nb)],
+        optimize_graph=False,
+    )
+    summaries_c = dask.compute(*stage1[0])
+    # stage 2: each partition re-reads its texts, computes the shingle sets of its candidate
+    # documents and ships them to the owners of the other ends; owners verify
+    two = Layer("textqa-dedup-verify-" + token(keys, cfg), [*collections, *stage1[1]])
+    for q in range(nb):
+        for d in range(n_parts):
+            two.add(("pairs", q, d), getitem, (one.name, "bucket", q), d)
+    for p, key in enumerate(keys):
+        prep = two.add(
+            ("prepare", p), _prepare, key, p, [(two.name, "pairs", q, p) for q in range(nb)], cfg
+        )
+        two.add(("info", p), getitem, prep, 0)
+        for v in range(nb):
+            two.add(("ship", p, v), getitem, prep, v + 1)
+    for v in range(nb):
+        ver = two.add(
+            ("verify", v), _verify, [(two.name, "ship", p, v) for p in range(n_parts)], cfg
+        )
+        for k, what in enumerate(("edges", "sims", "ncand")):
+            two.add((what, v), getitem, ver, k)
+    infos_p, edges_p, sims_p, ncand_p = dask.persist(
+        [two.delayed((two.name, "info", p)) for p in range(n_parts)],
+        *[[two.delayed((two.name, w, v)) for v in range(nb)] for w in ("edges", "sims", "ncand")],
+        optimize_graph=False,
+    )
+    del stage1
+    dups_c = dask.compute(*[dask.delayed(_dups, pure=True)(i) for i in infos_p])
+    t1 = time.perf_counter()
+
+    # bad records in input order; stop on the first one, as the single-machine command does
+    bad_rows: list[list[int]] = []
+    bad: list[BadRecord] = []
+    for (_, pbad, _), pdup in zip(summaries_c, dups_c, strict=True):
+        merged = sorted([*pbad, *pdup], key=lambda kb: kb[0])
+        bad_rows.append([k for k, _ in merged])
+        bad.extend(b for _, b in merged)
+    if bad and on_error == "stop":
+        raise InputError(str(bad[0]))
+    counts = [s[0] for s in summaries_c]
+    positions = _Positions(counts, bad_rows)
+    empty = tuple(
+        positions.of_rows(p, np.asarray(s[2], dtype=np.int64)).tolist()
+        for p, s in enumerate(summaries_c)
+        if s[2]
+    )
+    empty_flat = tuple(x for part in empty for x in part)
+
+    rounds = 0
+    if components == "client":
+        edge_parts, sim_parts, ncands = dask.compute(edges_p, sims_p, ncand_p)
+        ncand = sum(ncands)
+        from textqa.dask.components import components_local  # noqa: PLC0415
+
+        nodes, labels = components_local(list(edge_parts))
+    else:
+        from textqa.dask.components import components_distributed  # noqa: PLC0415
+
+        n_edges = sum(dask.compute(*[dask.delayed(len, pure=True)(e) for e in edges_p]))
+        q = component_partitions or max(1, min(n_parts, -(-n_edges // _EDGES_PER_PARTITION)))
+        label_parts, rounds = components_distributed(edges_p, npartitions=q)
+        ncand = sum(dask.compute(*ncand_p))
+        got = dask.compute(*label_parts)
+        nodes, labels = _dedupe_labels(got)
+        edge_parts, sim_parts = dask.compute(edges_p, sims_p)
+    t2 = time.perf_counter()
+    edges = np.concatenate([e for e in edge_parts if len(e)] or [_EMPTY_PAIRS])
+    sims = np.concatenate([s for s in sim_parts if len(s)] or [np.zeros(0)])
+    # member metadata (ids, lengths) fetched from the partitions that own the members
+    owner = nodes >> _ROW_BITS
+    lookups = dask.compute(
+        *[
+            dask.delayed(_lookup, pure=True)(infos_p[p], nodes[owner == p])
+            for p in range(n_parts)
+            if np.any(owner == p)
+        ]
+    )
+    id_keys: list[str] = []
+    raw_ids: list[Any] = []
+    lengths: list[int] = []
+    for k, r, ln in lookups:
+        id_keys.extend(k)
+        raw_ids.extend(r)
+        lengths.extend(ln.tolist())
+    pos = positions.of(nodes)
+    result = _build_result(
+        pos,
+        positions.of(labels),
+        positions.of(edges.reshape(-1)).reshape(-1, 2) if len(edges) else _EMPTY_PAIRS,
+        sims,
+        keys=id_keys,
+        lengths=lengths,
+        keep=keep,
+        documents=positions.total,
+        candidates=int(ncand),
+        cfg=cfg,
+        empty=empty_flat,
+    )
+    t3 = time.perf_counter()
+    ids = dict(zip(pos.tolist(), raw_ids, strict=True))
+    return DaskDedupResult(
+        result,
+        ids,
+        tuple(bad),
+        partitions=n_parts,
+        buckets=cfg.buckets,
+        components=components,
+        rounds=rounds,
+        stats={"candidates_s": t1 - t0, "components_s": t2 - t1, "clusters_s": t3 - t2},
+    )
+
+
+def _dups(info: tuple[Any, Any]) -> list[tuple[int, BadRecord]]:
+    return list(info[1])
+
+
+def _dedupe_labels(
+    parts: Sequence[tuple[NDArray[np.int64], NDArray[np.int64]]],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    nodes = np.concatenate([n for n, _ in parts] or [np.zeros(0, dtype=np.int64)])
+    labels = np.concatenate([lb for _, lb in parts] or [np.zeros(0, dtype=np.int64)])
+    if len(nodes) == 0:
+        return nodes.astype(np.int64), labels.astype(np.int64)
+    order = np.lexsort((labels, nodes))
+    nodes, labels = nodes[order], labels[order]
+    first = np.r_[True, nodes[1:] != nodes[:-1]]
+    return nodes[first], labels[first]
+
+
+class _Positions:
+    """Ordinals -> input positions of the accepted records (bad records take no position)."""
+
+    def __init__(self, counts: Sequence[int], bad_rows: Sequence[Sequence[int]]) -> None:
+        self.bad = [np.asarray(b, dtype=np.int64) for b in bad_rows]
+        accepted = [c - len(b) for c, b in zip(counts, bad_rows, strict=True)]
+        self.prefix = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(accepted, out=self.prefix[1:])
+        self.total = int(self.prefix[-1])
+
+    def of_rows(self, p: int, rows: NDArray[np.int64]) -> NDArray[np.int64]:
+        out: NDArray[np.int64] = self.prefix[p] + rows - np.searchsorted(self.bad[p], rows)
+        return out
+
+    def of(self, ordinals: NDArray[np.int64]) -> NDArray[np.int64]:
+        out = np.empty(len(ordinals), dtype=np.int64)
+        parts = ordinals >> _ROW_BITS
+        for p in np.unique(parts).tolist():
+            sel = parts == p
+            out[sel] = self.of_rows(p, ordinals[sel] & _ROW_MASK)
+        return out
+
+
+def _build_result(
+    nodes: NDArray[np.int64],
+    labels: NDArray[np.int64],
+    pairs: NDArray[np.int64],
+    sims: NDArray[np.float64],
+    *,
+    keys: list[str],
+    lengths: list[int],
+    keep: KeepPolicy | KeyFunction,
+    documents: int,
+    candidates: int,
+    cfg: _Config,
+    empty: tuple[int, ...],
+) -> DedupResult:
+    """Clusters exactly as :func:`textqa.dedup.deduplicate` builds them, from the positions of
+    the clustered documents only."""
+    order = np.argsort(nodes, kind="stable")
+    nodes, labels = nodes[order], labels[order]
+    keys = [keys[i] for i in order.tolist()]
+    lengths = [lengths[i] for i in order.tolist()]
+    groups: dict[int, list[int]] = {}
+    for i, lab in enumerate(labels.tolist()):
+        groups.setdefault(lab, []).append(i)
+    multi = sorted((g for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+    node_list = nodes.tolist()
+    fn: KeepPolicy | Callable[[int], Any]
+    fn = (lambda i: keep(node_list[i])) if callable(keep) else keep
+    survivors = choose_survivors(multi, fn, lengths=lengths, ids=keys)
+    edges: dict[int, list[tuple[int, int, float]]] = {}
+    label_of = dict(zip(node_list, labels.tolist(), strict=True))
+    for (a, b), s in zip(pairs.tolist(), sims.tolist(), strict=True):
+        edges.setdefault(label_of[a], []).append((a, b, s))
+    clusters = tuple(
+        Cluster(
+            tuple(node_list[i] for i in g),
+            node_list[k],
+            tuple(sorted(edges[labels[g[0]].item()])),
+        )
+        for g, k in zip(multi, survivors, strict=True)
+    )
+    return DedupResult(
+        clusters=clusters,
+        documents=documents,
+        candidates=candidates,
+        verified=len(pairs),
+        bands=cfg.bands,
+        rows=cfg.rows,
+        threshold=cfg.threshold,
+        spec=cfg.spec,
+        empty=empty,
+    )
