@@ -167,3 +167,14 @@ def test_cpython_docs_template_blocks_are_found() -> None:
     report = find_boilerplate(lambda: ((r.id, r.text) for r in records))
     texts = {u.text for u in report.units}
     assert {"navigation", "report a bug", "show source"} <= texts
+
+
+@given(st.lists(_doc, min_size=0, max_size=8), st.integers(0, 8))
+def test_merged_partition_counters_equal_one_counter(texts: list[str], cut: int) -> None:
+    whole, left, right = BoilerplateCounter(), BoilerplateCounter(), BoilerplateCounter()
+    for i, t in enumerate(texts):
+        whole.add(t)
+        (left if i < cut else right).add(t)
+    left.merge(right)
+    assert left.counts == whole.counts
+    assert left.n_docs == whole.n_docs

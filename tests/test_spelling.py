@@ -38,6 +38,8 @@ def codes(text: str, settings: Settings = STRICT, path: str | None = None) -> li
         ("The TEH acronym and camelTeh stay.", []),
         ("A well-knwon fact.", [("TQ401", "knwon")]),
         ("thethe end", [("TQ403", "thethe")]),
+        ("the digitdigit-wise or", [("TQ403", "digitdigit")]),
+        ("a bye-bye wave and a murmur-like hum", []),
         ("A murmur, a tutu, couscous, hahaha, xxxx.", []),
         ("the the end", [("TQ404", "the the")]),
         ("the\nthe end", [("TQ404", "the\nthe")]),

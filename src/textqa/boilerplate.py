@@ -137,6 +137,23 @@ class BoilerplateCounter:
         for h in {h for _, _, _, _, h in _keyed(text)}:
             counts[h] = counts.get(h, 0) + 1
 
+    def merge(self, other: BoilerplateCounter) -> None:
+        """Add the counts of ``other`` (a counter over other documents, e.g. another partition
+        of the corpus counted in parallel): the result equals one counter over all of them.
+
+        >>> a, b, c = BoilerplateCounter(), BoilerplateCounter(), BoilerplateCounter()
+        >>> for i, t in enumerate(["x\\n\\nfooter", "y\\n\\nfooter", "z\\n\\nfooter"]):
+        ...     (a if i < 2 else b).add(t)
+        ...     c.add(t)
+        >>> a.merge(b)
+        >>> a.counts == c.counts, a.n_docs
+        (True, 3)
+        """
+        counts = self.counts
+        for h, n in other.counts.items():
+            counts[h] = counts.get(h, 0) + n
+        self.n_docs += other.n_docs
+
     def threshold(self, min_docs: float) -> int:
         """The document count that makes a key boilerplate in this corpus."""
         return min_docs_for(min_docs, self.n_docs)

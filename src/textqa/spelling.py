@@ -250,7 +250,9 @@ def check_document(doc: Document, ctx: Context) -> Iterator[Finding]:
         yield from _table(view, opts)
     if ctx.wants("TQ403"):
         for i, low in enumerate(view.lows):
-            if len(low) >= 4 and low in (low + low)[1:-1]:
+            if "-" in low:
+                yield from _compound_stutters(view, view.words[i], opts)
+            elif len(low) >= 4 and low in (low + low)[1:-1]:
                 found = _stutter_finding(view, view.words[i], opts)
                 if found is not None:
                     yield found
@@ -343,6 +345,18 @@ def _table_parts(doc: Document, tok: Token, opts: _Options) -> Iterator[Finding]
                 found = _table_finding(doc, tok, low, rights, opts, Counter(), offset, part)
                 if found is not None:
                     yield found
+        offset += len(part) + 1
+
+
+def _compound_stutters(view: _View, tok: Token, opts: _Options) -> Iterator[Finding]:
+    """Stutters inside a hyphenated compound (``digitdigit-wise``)."""
+    offset = tok.start
+    for part in tok.text.split("-"):
+        low = part.lower()
+        if len(low) >= 4 and low in (low + low)[1:-1]:
+            found = _stutter_finding(view, Token(part, offset, offset + len(part), "word"), opts)
+            if found is not None:
+                yield found
         offset += len(part) + 1
 
 

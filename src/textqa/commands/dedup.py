@@ -99,6 +99,12 @@ def add_parser(sub: Any, name: str) -> argparse.ArgumentParser:
         action="store_true",
         help="no progress line on standard error (it is shown only on a terminal anyway)",
     )
+    p.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run the same job on a Dask cluster: a scheduler address (tcp://host:8786) or "
+        "local[:N] for N local worker processes; needs textqa[dask] (see docs/dask.md)",
+    )
     return p
 
 
@@ -186,6 +192,17 @@ def run(args: argparse.Namespace) -> int:
         ngram=args.ngram,
         normalization=args.normalization,
     )
+    if args.dask:
+        from textqa.dask.command import dedup_job  # noqa: PLC0415 -- textqa[dask] on request
+
+        errors = _Errors(args.on_error)
+        job = dedup_job(args, spec)
+        for bad in job.bad:
+            errors(bad)
+        errors.summary()
+        if not job.result.documents:
+            warn(f"no documents found in {', '.join(args.inputs)}")
+        return _report(args, job.result, job.ids)
     stdin = args.inputs == ["-"]
     dedup = Deduplicator(
         threshold=args.threshold, spec=spec, bands=args.bands, rows=args.rows, keep_shingles=stdin
@@ -227,6 +244,11 @@ def run(args: argparse.Namespace) -> int:
     progress.clear()
     if not ids:
         warn(f"no documents found in {', '.join(args.inputs)}")
+    return _report(args, result, ids)
+
+
+def _report(args: argparse.Namespace, result: Any, ids: Any) -> int:
+    """Write the clusters (``ids``: position -> id) and the summary line; the exit code."""
     out = _format(result.clusters, ids, args.format)
     if args.output:
         from textqa.atomic import write_atomic  # noqa: PLC0415
