@@ -8,6 +8,7 @@ the report), 2 usage error.
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 import time
@@ -124,7 +125,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = Context(quick=args.quick, scale=args.scale, out=out, corpus=args.corpus, seed=args.seed,
                   verbose=not args.quiet)
     results = run_suites(args.suites, ctx)
-    shown = " ".join(["python -m benchmarks", shlex.join(sys.argv[1:] if argv is None else argv)])
+    # the exact command, with the TEXTQA_BENCH_* settings (peer interpreters, disabled peers)
+    env = [f"{k}={shlex.quote(v)}" for k, v in sorted(os.environ.items())
+           if k.startswith("TEXTQA_BENCH_") or k == "TEXTQA_SHARED"]
+    shown = " ".join([*env, "python -m benchmarks",
+                      shlex.join(sys.argv[1:] if argv is None else argv)])
     write_report(results, out, command=shown.strip(), quick=args.quick,
                  peers=peer_versions(), plots=not args.no_plots)
     ctx.log(f"report: {out / 'report.md'}")

@@ -40,6 +40,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; reports are meant to be shared
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -293,6 +294,7 @@ def _save(fig: Any, path: Path, plt: Any) -> Path:
     os.close(fd)
     fig.savefig(tmp, metadata={"Software": None})
     plt.close(fig)
+    os.chmod(tmp, 0o644)
     os.replace(tmp, path)
     return path
 
