@@ -67,7 +67,7 @@ def run_dask(path: Path, workers: int, blocksize: int) -> tuple[float, float, li
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",
             scheduler_kwargs={"dashboard": False},
         ) as cluster,
         Client(cluster) as client,

@@ -63,7 +63,7 @@ def dask_client():  # type: ignore[no-untyped-def]
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",
             scheduler_kwargs={"dashboard": False},
             memory_limit="1GiB",
         ) as cluster,

@@ -24,6 +24,7 @@ from textqa.dask.io import (
     write_jsonl,
     write_parquet,
 )
+from textqa.dask.stats import document_statistics, find_boilerplate
 
 __all__ = [
     "DEFAULT_BLOCKSIZE",
@@ -32,6 +33,8 @@ __all__ = [
     "components_local",
     "connect",
     "deduplicate",
+    "document_statistics",
+    "find_boilerplate",
     "partitions_of",
     "plan_blocks",
     "read_documents",

@@ -56,7 +56,7 @@ def connect(
                 threads_per_worker=threads_per_worker,
                 processes=True,
                 host="127.0.0.1",
-                dashboard_address=None,
+                dashboard_address="127.0.0.1:0",
                 scheduler_kwargs={"dashboard": False},
                 memory_limit=memory_limit or "auto",
             ) as cluster,
