@@ -27,6 +27,7 @@ Peers (:func:`python_peer`, :func:`command_peer`)
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import importlib.util
 import json
@@ -193,10 +194,22 @@ def compare(
 # -- whole-process commands -----------------------------------------------------------------
 
 
+@functools.cache
+def _byte_compile() -> None:
+    """Write ``.pyc`` files for the package under test, as ``pip install`` does for every
+    installed package. Without them (an editable checkout under ``PYTHONDONTWRITEBYTECODE``)
+    each child process would recompile textqa from source while its peers load their
+    ``.pyc`` files, and start-up figures would measure the compiler, not textqa."""
+    import compileall
+
+    compileall.compile_dir(str(REPO / "src" / "textqa"), quiet=1)
+
+
 def python_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment for child Python processes: this checkout's ``src/`` and the repository
     root first on ``PYTHONPATH`` (so the code under test is the working tree, not an installed
-    copy), hash seed fixed, no user site packages."""
+    copy, byte-compiled like an installed one), hash seed fixed, no user site packages."""
+    _byte_compile()
     env = dict(os.environ)
     parts = [str(REPO / "src"), str(REPO)]
     if env.get("PYTHONPATH"):
