@@ -13,7 +13,7 @@ import bisect
 import operator
 
 from textqa.markup import kind_for_path, line_spans, mask
-from textqa.model import Document, FileKind, Line, Paragraph
+from textqa.model import Document, FileKind, Line, Paragraph, Token
 from textqa.tokenize import tokenize
 
 __all__ = ["parse"]
@@ -39,7 +39,8 @@ def parse(text: str, path: str | None = None, *, kind: FileKind | None = None) -
     for sp in masked:
         i = bisect.bisect_right(tokens, sp.start, key=_END)
         while i < ntok and tokens[i].start < sp.end:
-            tokens[i] = tokens[i]._replace(masked=True)
+            text_, start_, end_, kind_, _ = tokens[i]
+            tokens[i] = new(Token, (text_, start_, end_, kind_, True))  # _replace, 3x cheaper
             i += 1
 
     paragraphs: list[Paragraph] = []
