@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import random
 import subprocess
 import sys
@@ -319,7 +320,19 @@ def test_missing_peers_are_skipped_with_a_note(tmp_path: Path) -> None:
     assert not any(m.startswith(("codespell", "typos")) for m in res["timings"][0]["methods"])
 
 
+def _load_factor() -> float:
+    """How many runnable processes compete for each core right now (1.0 when idle or unknown)."""
+    try:
+        return max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    except OSError:
+        return 1.0
+
+
 def test_quick_mode_runs_every_suite_in_under_a_minute(tmp_path: Path) -> None:
+    # the minute is for an otherwise idle machine; when other work already keeps every core
+    # busy, wall time stretches by that factor and the budget with it (this is a sanity
+    # bound on the harness, not a performance test)
+    budget = 60 * _load_factor()
     t0 = time.perf_counter()
     proc = _bench("--quick", "-q", "--out", str(tmp_path))
     elapsed = time.perf_counter() - t0
@@ -327,7 +340,7 @@ def test_quick_mode_runs_every_suite_in_under_a_minute(tmp_path: Path) -> None:
     data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     results = data["results"]
     per_suite = ", ".join(f"{r['suite']} {r['seconds']:.0f} s" for r in results)
-    assert elapsed < 60, f"quick mode took {elapsed:.0f} s ({per_suite})"
+    assert elapsed < budget, f"quick mode took {elapsed:.0f} s, budget {budget:.0f} s ({per_suite})"
     assert [r["suite"] for r in results] == list(discover())
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert data["meta"]["quick"] is True
