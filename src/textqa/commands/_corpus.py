@@ -1,5 +1,5 @@
-"""Options and input reading shared by the corpus commands ``stats`` and ``boilerplate``
-(the same inputs and options as ``textqa dedup``, read by `textqa.records`)."""
+"""Options and input reading shared by the corpus commands ``dedup``, ``stats`` and
+``boilerplate`` (inputs read by `textqa.records`)."""
 
 from __future__ import annotations
 
@@ -40,8 +40,9 @@ def add_corpus_options(p: argparse.ArgumentParser) -> None:
         "--on-error",
         choices=("skip", "stop"),
         default="stop",
-        help="on a malformed record (bad JSON, missing text field, non-UTF-8): skip it with a "
-        "warning, or stop with an error naming the line (default: stop)",
+        help="on a malformed record (bad JSON, missing text field, non-UTF-8; for dedup also a "
+        "repeated id): skip it with a warning, or stop with an error naming the line "
+        "(default: stop)",
     )
 
 

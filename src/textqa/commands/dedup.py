@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from textqa.commands._common import positive_int, probability, warn
+from textqa.commands._corpus import add_corpus_options
 from textqa.errors import InputError, UsageError
 from textqa.records import BadRecord, Record, iter_records
 
@@ -31,7 +32,7 @@ def add_parser(sub: Any, name: str) -> argparse.ArgumentParser:
         ".gz, .xz or .bz2; '-' for standard input), text files, or directories (each file one "
         "document, id = path). Exit code 1 when clusters were found, 0 when not.",
     )
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, directories, or -")
+    add_corpus_options(p)
     p.add_argument(
         "--threshold",
         type=probability,
@@ -79,21 +80,6 @@ def add_parser(sub: Any, name: str) -> argparse.ArgumentParser:
         help="output format (default: jsonl)",
     )
     p.add_argument("--output", metavar="FILE", help="write the clusters to FILE (atomically)")
-    p.add_argument("--id-field", default="id", help="JSON Lines id field (default: id)")
-    p.add_argument("--text-field", default="text", help="JSON Lines text field (default: text)")
-    p.add_argument(
-        "--input-format",
-        choices=("auto", "jsonl", "text"),
-        default="auto",
-        help="how to read files: by extension (auto), all as JSON Lines, or all as text",
-    )
-    p.add_argument(
-        "--on-error",
-        choices=("skip", "stop"),
-        default="stop",
-        help="on a malformed record (bad JSON, missing text field, duplicate id, non-UTF-8): "
-        "skip it with a warning, or stop with an error naming the line (default: stop)",
-    )
     p.add_argument(
         "--no-progress",
         action="store_true",
