@@ -226,23 +226,12 @@ class Deduplicator:
         rows: int | None = None,
         keep_shingles: bool = False,
     ) -> None:
-        from textqa.lsh import choose_bands  # noqa: PLC0415
+        from textqa.lsh import resolve_bands  # noqa: PLC0415
         from textqa.minhash import SignatureSpec  # noqa: PLC0415
 
-        if not 0.0 < threshold <= 1.0:
-            raise UsageError(f"threshold must be in (0, 1], not {threshold}")
         self.threshold = threshold
         self.spec: SignatureSpec = spec or SignatureSpec()
-        if (bands is None) != (rows is None):
-            raise UsageError("give both bands and rows, or neither")
-        if bands is None or rows is None:
-            bands, rows = choose_bands(threshold, self.spec.num_perm)
-        if bands < 1 or rows < 1 or bands * rows > self.spec.num_perm:
-            raise UsageError(
-                f"{bands} bands x {rows} rows do not fit num_perm={self.spec.num_perm}"
-            )
-        self.bands: int = bands
-        self.rows: int = rows
+        self.bands, self.rows = resolve_bands(threshold, self.spec.num_perm, bands, rows)
         self.keep_shingles = keep_shingles
         self._keys: list[Any] = []
         self._valid: list[Any] = []

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from textqa.errors import InputError, UsageError
-from textqa.lsh import band_keys, choose_bands, valid_rows
+from textqa.lsh import band_keys, resolve_bands, valid_rows
 from textqa.minhash import (
     SignatureSpec,
     shingle_hashes,
@@ -57,22 +57,11 @@ class MinHashIndex:
         rows: int | None = None,
     ) -> None:
         self.spec = spec or SignatureSpec()
-        if not 0.0 < threshold <= 1.0:
-            raise UsageError(f"threshold must be in (0, 1], not {threshold}")
-        if (bands is None) != (rows is None):
-            raise UsageError("give both bands and rows, or neither")
-        if bands is None or rows is None:
-            bands, rows = choose_bands(threshold, self.spec.num_perm)
-        if bands < 1 or rows < 1 or bands * rows > self.spec.num_perm:
-            raise UsageError(
-                f"{bands} bands x {rows} rows do not fit num_perm={self.spec.num_perm}"
-            )
         self.threshold = threshold
-        self.bands = bands
-        self.rows = rows
+        self.bands, self.rows = resolve_bands(threshold, self.spec.num_perm, bands, rows)
         self._ids: list[str] = []
         self._pos: dict[str, int] = {}
-        self._keys = np.zeros((0, bands), dtype=np.uint64)
+        self._keys = np.zeros((0, self.bands), dtype=np.uint64)
         self._valid = np.zeros(0, dtype=bool)
         self._values = np.zeros(0, dtype=np.uint64)
         self._offsets = np.zeros(1, dtype=np.int64)

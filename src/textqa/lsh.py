@@ -29,6 +29,7 @@ __all__ = [
     "candidate_probability",
     "choose_bands",
     "optimal_bands",
+    "resolve_bands",
 ]
 
 #: every candidate is verified exactly, so the default chooser favours recall at the threshold
@@ -118,6 +119,25 @@ def choose_bands(
     ok = recall >= min_recall
     best = int(np.argmin(np.where(ok, err, np.inf))) if ok.any() else int(np.argmax(recall))
     return int(bands[best]), int(rows[best])
+
+
+def resolve_bands(
+    threshold: float, num_perm: int, bands: int | None = None, rows: int | None = None
+) -> tuple[int, int]:
+    """``(bands, rows)`` as given, or chosen by `choose_bands` when both are None; raises
+    `UsageError` for a bad threshold, only one of the two, or a setting that does not fit.
+
+    >>> resolve_bands(0.8, 128), resolve_bands(0.8, 128, 16, 8)
+    ((17, 7), (16, 8))
+    """
+    _check(threshold, num_perm)
+    if (bands is None) != (rows is None):
+        raise UsageError("give both bands and rows, or neither")
+    if bands is None or rows is None:
+        return choose_bands(threshold, num_perm)
+    if bands < 1 or rows < 1 or bands * rows > num_perm:
+        raise UsageError(f"{bands} bands x {rows} rows do not fit num_perm={num_perm}")
+    return bands, rows
 
 
 def _check(threshold: float, num_perm: int) -> None:
