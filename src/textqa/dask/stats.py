@@ -23,7 +23,7 @@ from textqa.boilerplate import (
 )
 from textqa.dask._lazy import Layer, token
 from textqa.dask._lazy import dask_module as _dask
-from textqa.dask.dedup import _as_records, partitions_of
+from textqa.dask.partitions import as_records, partitions_of
 from textqa.errors import InputError, UsageError
 from textqa.records import BadRecord, Record
 from textqa.stats import StatsOptions, document_stats
@@ -33,7 +33,7 @@ __all__ = ["document_statistics", "find_boilerplate"]
 
 def _accepted(data: Any, on_error: str) -> list[Record]:
     out: list[Record] = []
-    for rec in _as_records(data):
+    for rec in as_records(data):
         if isinstance(rec, BadRecord):
             if on_error == "stop":
                 raise InputError(str(rec))
