@@ -288,63 +288,94 @@ def _dedup_ascii_table() -> bytes:
     return bytes(table)
 
 
-#: common non-ASCII punctuation, spaces and invisible characters of prose (curly quotes,
-#: dashes, no-break spaces, ellipsis, zero-width characters ...), candidates for the fast path
-_PROSE_PUNCT = (
-    "\u00a0\u00ab\u00bb\u00b7\u00a7\u00b6\u00a9\u00ae\u00b0\u00ad\u2002\u2003\u2004\u2005"
-    "\u2006\u2007\u2008\u2009\u200a\u200b\u200c\u200d\u2010\u2011\u2012\u2013\u2014\u2015"
-    "\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2032\u2033\u2039\u203a"
-    "\u202f\u2060\u2212\u3000\ufeff"
-)
-
-
-@cache
-def _prose_replacements() -> dict[str, str]:
-    """The :data:`_PROSE_PUNCT` characters that ``dedup-key`` turns into a space (or removes)
-    whatever surrounds them, with their replacement: derived from
-    :func:`textqa.normalize.normalize`, so the fast path cannot drift from the profile."""
-    from textqa.normalize import normalize  # noqa: PLC0415
-
-    out = {}
-    for ch in _PROSE_PUNCT:
-        folded = normalize(f"a{ch}a", "dedup-key")
-        if folded == "a a":
-            out[ch] = " "
-        elif folded == "aa":
-            out[ch] = ""
-    return out
-
-
+#: characters that may compose with the character before them (NFC/NFKC quick check "Maybe":
+#: combining marks, Hangul vowel and trailing jamo, a few vowel signs) and lone surrogates
+_MAY_COMPOSE_RE = regex.compile(r"[\p{NFC_QC=Maybe}\p{NFKC_QC=Maybe}\p{Cs}]")
+_CORE_CHAR_RE = regex.compile(r"[\p{L}\p{M}\p{Nd}_]")
 _NON_ASCII_RE = regex.compile(r"[^\x00-\x7f]")
 
 
-def _ascii_prose(text: str) -> bytes | None:
-    """``text`` as ASCII bytes after replacing prose punctuation (see :func:`_prose_replacements`),
-    or None when other non-ASCII characters remain. Only then is a per-character mapping
-    exact: with no combining marks left, nothing composes across the replaced characters."""
-    table = _prose_replacements()
-    found = set(_NON_ASCII_RE.findall(text))
-    if not found.issubset(table.keys()):
+def _fold_alone(ch: str) -> str | None:
+    """``dedup-key`` of the non-ASCII character ``ch`` when that does not depend on its
+    neighbours, else None; characters of the result that are neither word characters nor
+    spaces become spaces (they separate words).
+
+    Context-free means: ``ch`` and the first character of its compatibility decomposition are
+    starters that never compose with a preceding character, so NFKC, case folding and the
+    per-character folds of the profile act on it alone. Derived from
+    :func:`textqa.normalize.normalize` in two contexts, so it cannot drift from the profile.
+
+    >>> _fold_alone("\u2014"), _fold_alone("\u200b"), _fold_alone("\ufb01"), _fold_alone("\u00bd")
+    (' ', '', 'fi', '0 0')
+    >>> _fold_alone("\u0301") is None  # a combining mark composes with what precedes it
+    True
+    """
+    import unicodedata  # noqa: PLC0415
+
+    from textqa.normalize import normalize  # noqa: PLC0415
+
+    if unicodedata.combining(ch) or _MAY_COMPOSE_RE.match(ch):
         return None
-    for ch in found:
-        text = text.replace(ch, table[ch])
-    return text.encode("ascii")
+    decomposed = unicodedata.normalize("NFKD", ch)
+    if decomposed and (
+        unicodedata.combining(decomposed[0]) or _MAY_COMPOSE_RE.match(decomposed[0])
+    ):
+        return None
+    middles = set()
+    for left, right in (("a", "a"), ("\u00e9", "0")):
+        folded = normalize(f"{left}{ch}{right}", "dedup-key")
+        if len(folded) < 2 or folded[0] != left or folded[-1] != right:
+            return None
+        middles.add(folded[1:-1])
+    if len(middles) != 1:
+        return None
+    middle = middles.pop()
+    return "".join(c if c == " " or _CORE_CHAR_RE.match(c) else " " for c in middle)
+
+
+class _CharFolds(dict[str, "str | None"]):
+    """:func:`_fold_alone` per character, computed on first sight."""
+
+    def __missing__(self, ch: str) -> str | None:
+        out = self[ch] = _fold_alone(ch)
+        return out
+
+
+_CHAR_FOLDS = _CharFolds()
+
+
+def _fold_chars(text: str) -> str | None:
+    """``dedup-key`` of ``text`` character by character (ASCII characters left for the byte
+    table), or None when one of its non-ASCII characters depends on its neighbours."""
+    folds = _CHAR_FOLDS
+    replacements = []
+    for ch in set(_NON_ASCII_RE.findall(text)):
+        out = folds[ch]
+        if out is None:
+            return None
+        if out != ch:
+            replacements.append((ch, out))
+    for ch, out in replacements:
+        text = text.replace(ch, out)
+    return text
 
 
 def _word_bytes(text: str, profile: str) -> bytes:
     """Bytes whose byte-classifier tokens are exactly the regex tokens of the normalized text.
 
-    ASCII text passes through a translation table; other text is normalized, tokenized with
-    the regex and re-joined with spaces (its non-ASCII bytes classify as word characters).
+    ASCII text passes through a translation table; so does ``dedup-key`` text whose non-ASCII
+    characters fold alone (see :func:`_fold_alone`: the usual case, accents, dashes, quotes,
+    invisible characters, CJK ...); other text is normalized, tokenized with the regex and
+    re-joined with spaces (its non-ASCII bytes classify as word characters).
     """
     if text.isascii():
         if profile == "dedup-key":
             return text.encode("ascii").translate(_dedup_ascii_table())
         return (text.lower() if profile == "casefold" else text).encode("ascii")
     if profile == "dedup-key":
-        ascii_bytes = _ascii_prose(text)
-        if ascii_bytes is not None:
-            return ascii_bytes.translate(_dedup_ascii_table())
+        folded = _fold_chars(text)
+        if folded is not None:
+            return folded.encode("utf-8").translate(_dedup_ascii_table())
         text = normalize_for_hashing(text, profile)
         if text.isascii():
             return text.encode("ascii").translate(_dedup_ascii_table())
