@@ -98,8 +98,10 @@ _K_CHAR = _U(0xA0761D6478BD642F)  # offset for code points (char shingles)
 _LOW32 = _U(0xFFFFFFFF)
 #: how many uint64 cells one chunk of the k-permutation matrix may hold (8 MiB)
 _CHUNK_CELLS = 1 << 18
+#: shingles per group of documents in :func:`signatures_from_shingles`
+_KERNEL_SHINGLES = 1 << 15
 #: default bytes of text per batch (bounds memory whatever the corpus size)
-DEFAULT_BATCH_BYTES = 1 << 18
+DEFAULT_BATCH_BYTES = 1 << 17
 
 _WORD_RE = regex.compile(WORD_PATTERN)
 _WS_RE = regex.compile(r"\s+")
@@ -112,11 +114,14 @@ def fmix64(z: NDArray[np.uint64]) -> NDArray[np.uint64]:
     >>> int(fmix64(np.array([1], dtype=np.uint64))[0]) == _fmix64_int(1)
     True
     """
-    z ^= z >> _S30
+    t = z >> _S30
+    z ^= t
     z *= _C1
-    z ^= z >> _S27
+    np.right_shift(z, _S27, out=t)
+    z ^= t
     z *= _C2
-    z ^= z >> _S31
+    np.right_shift(z, _S31, out=t)
+    z ^= t
     return z
 
 
@@ -233,14 +238,22 @@ recompute one side with the other's spec
 
     # -- derived parameters --------------------------------------------------------------
     def permutations(self) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
-        """The ``kperm`` multipliers (odd) and offsets, drawn from splitmix64 seeded by ``seed``."""
-        stream = _splitmix_stream(self.seed, 2 * self.num_perm)
-        a = np.array([v | 1 for v in stream[0::2]], dtype=np.uint64)
-        b = np.array(stream[1::2], dtype=np.uint64)
-        return a, b
+        """The ``kperm`` multipliers (odd) and offsets, drawn from splitmix64 seeded by ``seed``
+        (read-only arrays, computed once per seed and size)."""
+        return _permutations(self.seed, self.num_perm)
 
     def oph_seed(self) -> int:
         return _splitmix_stream(self.seed ^ 0x5EED_0F_0E, 1)[0]
+
+
+@cache
+def _permutations(seed: int, num_perm: int) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
+    stream = _splitmix_stream(seed, 2 * num_perm)
+    a = np.array([v | 1 for v in stream[0::2]], dtype=np.uint64)
+    b = np.array(stream[1::2], dtype=np.uint64)
+    a.flags.writeable = False
+    b.flags.writeable = False
+    return a, b
 
 
 # -- normalization and tokens -----------------------------------------------------------------
@@ -408,13 +421,17 @@ _CORE, _DIGIT, _JOIN_ANY, _JOIN_DIGIT = _byte_classes()
 _BYTE_MASKS = np.array([(1 << (8 * m)) - 1 for m in range(8)] + [_M64], dtype=np.uint64)
 
 
+#: zero bytes after a batch's text, so that an 8-byte read at any token byte stays inside
+_PAD = bytes(8)
+
+
 def _token_bounds(
     buf: NDArray[np.uint8], *, spaced: bool = False
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Start and end offsets of the tokens in a byte buffer (textqa's word notion on bytes).
 
-    ``spaced``: the buffer holds only token bytes, spaces and newlines (``dedup-key`` output,
-    where punctuation is already gone), so a token is a run of bytes above the space.
+    ``spaced``: the buffer holds only token bytes, spaces, newlines and NULs (``dedup-key``
+    output, where punctuation is already gone), so a token is a run of bytes above the space.
     """
     n = len(buf)
     if n == 0:
@@ -433,32 +450,37 @@ def _token_bounds(
     edge[n] = intok[n - 1]
     np.not_equal(intok[1:], intok[:-1], out=edge[1:n])
     pos = np.flatnonzero(edge)
-    return pos[0::2].astype(np.int64), pos[1::2].astype(np.int64)
+    return pos[0::2], pos[1::2]
 
 
 def _hash_spans(
     buf: NDArray[np.uint8], starts: NDArray[np.int64], ends: NDArray[np.int64]
 ) -> NDArray[np.uint64]:
-    """64-bit hashes of ``buf[starts[i]:ends[i]]`` (see :func:`_hash_bytes_int`)."""
+    """64-bit hashes of ``buf[starts[i]:ends[i]]`` (see :func:`_hash_bytes_int`); ``buf`` must
+    extend at least 7 bytes past the last token (see :data:`_PAD`)."""
     count = len(starts)
     if count == 0:
         return np.zeros(0, dtype=np.uint64)
-    padded = np.zeros(len(buf) + 8, dtype=np.uint8)
-    padded[: len(buf)] = buf
     # an unaligned little-endian uint64 view: words8[i] = bytes i..i+7
     words8: NDArray[np.uint64] = np.ndarray(
-        shape=(len(buf) + 1,), dtype="<u8", buffer=padded.data, offset=0, strides=(1,)
+        shape=(len(buf) - 7,), dtype="<u8", buffer=buf, offset=0, strides=(1,)
     )
     lengths = ends - starts
-    h = lengths.astype(np.uint64) * _K_LEN
-    h ^= words8[starts] & _BYTE_MASKS[np.minimum(lengths, 8)]
+    h = words8[starts]
+    # keep the token's own bytes: the low min(length, 8) bytes of the little-endian word
+    shift = (8 - np.minimum(lengths, 8)).astype(np.uint64)
+    shift <<= _U(3)
+    h <<= shift
+    h >>= shift
+    h ^= lengths.astype(np.uint64) * _K_LEN
     fmix64(h)
     long = np.flatnonzero(lengths > 8)
     off = 8
     while len(long):
         rest = lengths[long] - off
         w = words8[starts[long] + off] & _BYTE_MASKS[np.minimum(rest, 8)]
-        h[long] = fmix64(h[long] ^ w)
+        w ^= h[long]
+        h[long] = fmix64(w)
         long = long[rest > 8]
         off += 8
     return h
@@ -518,7 +540,8 @@ def token_hashes(
     """
     parts = [_word_bytes(t, normalization) for t in texts]
     sizes = np.fromiter((len(p) + 1 for p in parts), dtype=np.int64, count=len(parts))
-    buf = np.frombuffer(b"\n".join(parts) + b"\n", dtype=np.uint8)
+    parts.append(_PAD)  # "text\ntext\n...text\n" followed by 8 NULs (never token bytes)
+    buf = np.frombuffer(b"\n".join(parts), dtype=np.uint8)
     starts, ends = _token_bounds(buf, spaced=normalization == "dedup-key")
     doc_ends = np.cumsum(sizes)
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
@@ -648,10 +671,25 @@ def shingle_sets(texts: Sequence[str], spec: SignatureSpec) -> ShingleSets:
 def signatures_from_shingles(
     hashes: NDArray[np.uint64], offsets: NDArray[np.int64], spec: SignatureSpec
 ) -> NDArray[np.uint32]:
-    """Signatures ``(documents, num_perm)`` from CSR shingle hashes (repeats allowed)."""
-    if spec.scheme == "kperm":
-        return _kperm(hashes, offsets, spec)
-    return _oph(hashes, offsets, spec)
+    """Signatures ``(documents, num_perm)`` from CSR shingle hashes (repeats allowed).
+
+    The work runs over groups of whole documents of about :data:`_KERNEL_SHINGLES` shingles,
+    so that its temporaries stay in the processor's cache whatever the input size.
+    """
+    kernel = _kperm if spec.scheme == "kperm" else _oph
+    ndocs = len(offsets) - 1
+    if len(hashes) <= _KERNEL_SHINGLES or ndocs <= 1:
+        return kernel(hashes, offsets, spec)
+    out = np.empty((ndocs, spec.num_perm), dtype=np.uint32)
+    lo = 0
+    while lo < ndocs:
+        # documents lo .. hi-1 hold at most the budget (a larger document goes alone)
+        budget = int(offsets[lo]) + _KERNEL_SHINGLES
+        hi = min(ndocs, max(lo + 1, int(np.searchsorted(offsets, budget, side="right")) - 1))
+        sub = offsets[lo : hi + 1]
+        out[lo:hi] = kernel(hashes[sub[0] : sub[-1]], sub - sub[0], spec)
+        lo = hi
+    return out
 
 
 def _kperm(
