@@ -304,6 +304,29 @@ def test_spec_round_trip_and_versions() -> None:
         SignatureSpec.from_json("{")
 
 
+def test_spec_records_the_normalization_version() -> None:
+    from textqa.normalize import DEDUP_KEY_VERSION
+
+    spec = SignatureSpec()
+    assert spec.normalization_version == DEDUP_KEY_VERSION
+    assert spec.to_dict()["normalization_version"] == DEDUP_KEY_VERSION
+    assert SignatureSpec(normalization="none").normalization_version == 0
+    assert SignatureSpec(normalization_version=DEDUP_KEY_VERSION) == spec
+    # signatures made under another dedup-key version (or tokenizer) are refused
+    with pytest.raises(UsageError, match=r"dedup-key normalization version 0, but .* recompute"):
+        SignatureSpec.from_dict({**spec.to_dict(), "normalization_version": 0})
+    with pytest.raises(UsageError, match="tokenizer version 0, but"):
+        SignatureSpec.from_dict({**spec.to_dict(), "tokenizer_version": 0})
+    with pytest.raises(UsageError, match="normalization_version: 1 != 0"):
+        spec.require_compatible(SignatureSpec(normalization="casefold"))
+    # a spec stored before the normalization version was recorded
+    old = spec.to_dict()
+    del old["normalization_version"]
+    old["version"] = 1
+    with pytest.raises(UsageError, match=r"version 1 is not supported .*normalization version"):
+        SignatureSpec.from_dict(old)
+
+
 @pytest.mark.parametrize(
     "bad",
     [{"scheme": "x"}, {"num_perm": 0}, {"shingle": "line"}, {"ngram": 0}, {"seed": -1}],

@@ -74,8 +74,9 @@ __all__ = [
     "token_hashes",
 ]
 
-#: Version of the signature format; bumped whenever a change alters any signature value.
-SPEC_VERSION = 1
+#: Version of the signature format; bumped whenever a change alters any signature value or
+#: what a spec records (2: specs record the normalization profile's version).
+SPEC_VERSION = 2
 #: The token hash: UTF-8 bytes, 8-byte little-endian words folded with the splitmix64 finalizer.
 HASH_NAME = "bytes8-fmix64"
 #: Profiles known to :func:`normalize_for_hashing`.
@@ -164,6 +165,10 @@ class SignatureSpec:
     normalization: str = "dedup-key"
     hash: str = HASH_NAME
     tokenizer_version: int = TOKENIZER_VERSION
+    #: the version of the ``normalization`` profile's output (``dedup-key``:
+    #: :data:`textqa.normalize.DEDUP_KEY_VERSION`; 0 for ``casefold`` and ``none``, which
+    #: are plain string methods); None means the current version
+    normalization_version: int | None = None
     version: int = SPEC_VERSION
 
     def __post_init__(self) -> None:
@@ -182,6 +187,20 @@ class SignatureSpec:
             )
         if not 0 <= self.seed <= _M64:
             raise UsageError(f"seed must be between 0 and 2**64-1, not {self.seed}")
+        current = _normalization_version(self.normalization)
+        if self.normalization_version is None:
+            object.__setattr__(self, "normalization_version", current)
+        elif self.normalization_version != current:
+            raise UsageError(
+                f"signature spec records {self.normalization} normalization version "
+                f"{self.normalization_version}, but this textqa normalizes with version "
+                f"{current}; recompute the signatures"
+            )
+        if self.tokenizer_version != TOKENIZER_VERSION:
+            raise UsageError(
+                f"signature spec records tokenizer version {self.tokenizer_version}, but this "
+                f"textqa tokenizes with version {TOKENIZER_VERSION}; recompute the signatures"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -198,11 +217,16 @@ class SignatureSpec:
             raise UsageError(
                 f"signature spec has unknown fields {unknown}; written by a newer textqa?"
             )
-        version = data.get("version", SPEC_VERSION)
+        version = data.get("version")
         if version != SPEC_VERSION:
+            older = (
+                " (older specs do not record the normalization version)"
+                if isinstance(version, int) and version < 2
+                else ""
+            )
             raise UsageError(
                 f"signature spec version {version} is not supported (this textqa reads version "
-                f"{SPEC_VERSION}); recompute the signatures"
+                f"{SPEC_VERSION}){older}; recompute the signatures"
             )
         return cls(**data)
 
@@ -244,6 +268,15 @@ recompute one side with the other's spec
 
     def oph_seed(self) -> int:
         return _splitmix_stream(self.seed ^ 0x5EED_0F_0E, 1)[0]
+
+
+@cache
+def _normalization_version(profile: str) -> int:
+    if profile == "dedup-key":
+        from textqa.normalize import DEDUP_KEY_VERSION  # noqa: PLC0415
+
+        return DEDUP_KEY_VERSION
+    return 0
 
 
 @cache
@@ -468,17 +501,15 @@ def _hash_spans(
     lengths = ends - starts
     h = words8[starts]
     # keep the token's own bytes: the low min(length, 8) bytes of the little-endian word
-    shift = (8 - np.minimum(lengths, 8)).astype(np.uint64)
-    shift <<= _U(3)
-    h <<= shift
-    h >>= shift
-    h ^= lengths.astype(np.uint64) * _K_LEN
+    h &= np.take(_BYTE_MASKS, lengths, mode="clip")
+    h ^= lengths.view(np.uint64) * _K_LEN  # lengths are positive: the view is exact
     fmix64(h)
     long = np.flatnonzero(lengths > 8)
     off = 8
     while len(long):
         rest = lengths[long] - off
-        w = words8[starts[long] + off] & _BYTE_MASKS[np.minimum(rest, 8)]
+        w = words8[starts[long] + off]
+        w &= np.take(_BYTE_MASKS, rest, mode="clip")
         w ^= h[long]
         h[long] = fmix64(w)
         long = long[rest > 8]
