@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from textqa.errors import UsageError
 from textqa.minhash import (
-    _PROSE_PUNCT,
     EMPTY_VALUE,
     ShingleSets,
     SignatureSet,
@@ -139,10 +138,17 @@ _seps = st.sampled_from([" ", "  ", "\n", ", ", ". ", "\t", "-", "'", "--", " . 
 word_texts = st.lists(st.tuples(_vocab, _seps), max_size=40).map(
     lambda ps: "".join(w + s for w, s in ps)
 )
-prose_texts = st.text(
-    st.sampled_from([*"aBz09_ '-.,\n", *_PROSE_PUNCT, "é", "\u0301", "ß", "=", "\u0338", "ﬁ"]),
-    max_size=60,
+#: prose punctuation, spaces and invisible characters, and characters that test the
+#: character-by-character fold: combining marks, composing jamo and vowel signs, compatibility
+#: forms, case folds that expand, non-decimal numbers, private use, surrogates
+_PROSE_CHARS = (
+    "\u00a0\u00ab\u00bb\u00b7\u00a7\u00b6\u00a9\u00ae\u00b0\u00ad\u2002\u2003\u2009"
+    "\u200b\u200c\u200d\u2010\u2011\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u202f"
+    "\u2060\u2212\u3000\ufeff"
+    "é\u0301ß=\u0338ﬁ\u1100\u1161\u11a8\uac00\u0b47\u0b3e\u0f73\u0344\u0958\u0345"
+    "İΣς½²™\u2126Å\u212b\u0bf0\u16ee\ue000\ud800\u00b5\u0660日本ǖ\u1e9e\uff21"
 )
+prose_texts = st.text(st.sampled_from([*"aBz09_ '-.,\n", *_PROSE_CHARS]), max_size=60)
 ascii_texts = st.text(st.sampled_from(list("abcXYZ019_ '-.,\n\t;!?")), max_size=80)
 
 
@@ -296,6 +302,29 @@ def test_spec_round_trip_and_versions() -> None:
         SignatureSpec.from_dict({**spec.to_dict(), "extra": 1})
     with pytest.raises(UsageError, match="not valid JSON"):
         SignatureSpec.from_json("{")
+
+
+def test_spec_records_the_normalization_version() -> None:
+    from textqa.normalize import DEDUP_KEY_VERSION
+
+    spec = SignatureSpec()
+    assert spec.normalization_version == DEDUP_KEY_VERSION
+    assert spec.to_dict()["normalization_version"] == DEDUP_KEY_VERSION
+    assert SignatureSpec(normalization="none").normalization_version == 0
+    assert SignatureSpec(normalization_version=DEDUP_KEY_VERSION) == spec
+    # signatures made under another dedup-key version (or tokenizer) are refused
+    with pytest.raises(UsageError, match=r"dedup-key normalization version 0, but .* recompute"):
+        SignatureSpec.from_dict({**spec.to_dict(), "normalization_version": 0})
+    with pytest.raises(UsageError, match="tokenizer version 0, but"):
+        SignatureSpec.from_dict({**spec.to_dict(), "tokenizer_version": 0})
+    with pytest.raises(UsageError, match="normalization_version: 1 != 0"):
+        spec.require_compatible(SignatureSpec(normalization="casefold"))
+    # a spec stored before the normalization version was recorded
+    old = spec.to_dict()
+    del old["normalization_version"]
+    old["version"] = 1
+    with pytest.raises(UsageError, match=r"version 1 is not supported .*normalization version"):
+        SignatureSpec.from_dict(old)
 
 
 @pytest.mark.parametrize(
