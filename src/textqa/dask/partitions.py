@@ -46,14 +46,23 @@ def as_records(part: Sequence[Any]) -> list[Record | BadRecord]:
 def frame_records(
     frame: Any, id_field: str = "id", text_field: str = "text"
 ) -> list[Record | BadRecord]:
-    """The rows of a pandas DataFrame partition as records: ``text_field`` must be a column;
-    without an ``id_field`` column a row's id is its 1-based row number in the partition. A
-    text that is not a string (a missing value) is a bad record."""
+    """The rows of a pandas DataFrame partition as records. ``text_field`` must be a column;
+    a row's id is its ``id_field`` value, or its index label when there is no such column (a
+    dataframe made with ``from_pandas`` keeps the input's row numbers there). A text that is
+    not a string (a missing value) is a bad record; line numbers count the partition's rows."""
     if text_field not in frame.columns:
         raise UsageError(f"the dataframe has no {text_field!r} column")
     texts = frame[text_field].tolist()
-    ids = frame[id_field].tolist() if id_field in frame.columns else range(1, len(texts) + 1)
-    return as_records(list(zip(ids, texts, strict=True)))
+    ids = frame[id_field].tolist() if id_field in frame.columns else frame.index.tolist()
+    out: list[Record | BadRecord] = []
+    for k, (rid, text) in enumerate(zip(ids, texts, strict=True), 1):
+        if not isinstance(text, str):
+            out.append(BadRecord("<partition>", k, f"column {text_field!r} is not a string"))
+        elif isinstance(rid, bool) or not isinstance(rid, str | int | float):
+            out.append(BadRecord("<partition>", k, "the id must be a string or a number"))
+        else:
+            out.append(Record(rid, text, "<partition>", k))
+    return out
 
 
 def partitions_of(docs: Any) -> tuple[list[Any], list[Any], bool]:
