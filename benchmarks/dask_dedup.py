@@ -114,20 +114,6 @@ def run_dask(path: Path, workers: int, blocksize: int | None) -> dict[str, Any]:
     }
 
 
-def _clusters(job: Any) -> list[dict[str, Any]]:
-    """The clusters of a Dask job in ``textqa dedup``'s JSON Lines form."""
-    ids = job.ids
-    return [
-        {
-            "cluster": n,
-            "keep": ids[c.keep],
-            "members": [ids[m] for m in c.members],
-            "pairs": [{"a": ids[a], "b": ids[b], "jaccard": round(s, 6)} for a, b, s in c.pairs],
-        }
-        for n, c in enumerate(job.result.clusters, 1)
-    ]
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--docs", type=int, default=100_000, help="documents in the corpus")
@@ -147,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         help="corpus file (made when missing or of another size)",
     )
     args = ap.parse_args(argv)
+    from textqa.dask import cluster_rows
+
     if not args.corpus.exists() or _lines(args.corpus) != args.docs:
         make_corpus(args.corpus, args.docs, args.seed, args.base)
     size = args.corpus.stat().st_size
@@ -163,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         job = d["result"]
         n = job.result.documents
         expected = [json.loads(line) for line in s["out"].splitlines()]
-        same = expected == _clusters(job)
+        same = expected == cluster_rows(job)
         single_rate, dask_rate = n / s["job"], n / d["job"]
         ratio = single_rate / (dask_rate / args.workers)
         rows.append((single_rate, n / s["wall"], dask_rate, ratio, load))

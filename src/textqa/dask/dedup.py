@@ -80,11 +80,14 @@ class _Config:
 class DaskDedupResult:
     """The single-machine :class:`~textqa.dedup.DedupResult` (positions are input positions
     of the accepted records), the ids of cluster members by position, the bad records in
-    input order, and how the job ran."""
+    input order, and how the job ran. ``skipped_rows``: for each input partition, the rows
+    (0-based within the partition) a keep list leaves out: bad records, repeated ids and the
+    members of clusters that are not kept (see :func:`textqa.dask.keep_list`)."""
 
     result: DedupResult
     ids: dict[int, Any]
     bad: tuple[BadRecord, ...] = ()
+    skipped_rows: tuple[tuple[int, ...], ...] = ()
     partitions: int = 0
     buckets: int = 0
     components: str = "client"
@@ -436,17 +439,39 @@ def deduplicate(
         cfg=cfg,
         empty=empty_flat,
     )
+    skipped = _skipped_rows(nodes, pos, result, bad_rows)
     t3 = time.perf_counter()
     ids = dict(zip(pos.tolist(), raw_ids, strict=True))
     return DaskDedupResult(
         result,
         ids,
         tuple(bad),
+        skipped,
         partitions=n_parts,
         buckets=cfg.buckets,
         components=components,
         rounds=rounds,
         stats={"candidates_s": t1 - t0, "components_s": t2 - t1, "clusters_s": t3 - t2},
+    )
+
+
+def _skipped_rows(
+    nodes: NDArray[np.int64],
+    pos: NDArray[np.int64],
+    result: DedupResult,
+    bad_rows: Sequence[Sequence[int]],
+) -> tuple[tuple[int, ...], ...]:
+    """Per partition, the sorted rows of its bad records and of its dropped cluster members."""
+    gone = np.asarray(sorted(result.duplicates()), dtype=np.int64)
+    dropped = np.sort(nodes[np.isin(pos, gone)])
+    bounds = np.searchsorted(dropped >> _ROW_BITS, np.arange(len(bad_rows) + 1))
+    return tuple(
+        tuple(
+            np.union1d(
+                np.asarray(bad, dtype=np.int64), dropped[bounds[p] : bounds[p + 1]] & _ROW_MASK
+            ).tolist()
+        )
+        for p, bad in enumerate(bad_rows)
     )
 
 
