@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 import pytest
-import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,12 +25,11 @@ from textqa.minhash import (
     token_hashes,
 )
 from textqa.normalize import normalize
-from textqa.tokenize import WORD_PATTERN
+from textqa.tokenize import tokenize
 
 from .strategies import texts as any_texts
 
 M64 = (1 << 64) - 1
-WORD_RE = regex.compile(WORD_PATTERN)
 
 
 def alpha(i: int) -> str:
@@ -71,11 +69,13 @@ def ref_fold(units: list[int]) -> int:
 
 
 def ref_tokens(text: str, profile: str = "dedup-key") -> list[str]:
+    """The words of the normalized text as `textqa.tokenize` sees them (the oracle of the
+    vectorized byte-classifier path)."""
     if profile == "dedup-key":
         text = normalize(text, "dedup-key")
     elif profile == "casefold":
         text = text.casefold()
-    return WORD_RE.findall(text)
+    return [t.text for t in tokenize(text)]
 
 
 def ref_shingles(text: str, n: int, profile: str = "dedup-key") -> set[int]:
