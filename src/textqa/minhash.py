@@ -100,7 +100,7 @@ _LOW32 = _U(0xFFFFFFFF)
 #: how many uint64 cells one chunk of the k-permutation matrix may hold (8 MiB)
 _CHUNK_CELLS = 1 << 18
 #: shingles per group of documents in :func:`signatures_from_shingles`
-_KERNEL_SHINGLES = 1 << 15
+_KERNEL_SHINGLES = 1 << 16
 #: default bytes of text per batch (bounds memory whatever the corpus size)
 DEFAULT_BATCH_BYTES = 1 << 17
 
