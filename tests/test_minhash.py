@@ -21,6 +21,7 @@ from textqa.minhash import (
     shingle_hashes,
     shingle_sets,
     signatures,
+    signatures_from_shingles,
     to_lean_minhash,
     token_hashes,
 )
@@ -263,6 +264,23 @@ def test_batches_do_not_change_signatures() -> None:
         assert (whole == pieces).all()
         one_by_one = np.concatenate([signatures([t], spec) for t in texts])
         assert (whole == one_by_one).all()
+
+
+@pytest.mark.parametrize("scheme", ["kperm", "oph"])
+def test_kernel_groups_do_not_change_signatures(
+    scheme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import textqa.minhash
+
+    texts = ["", *(" ".join(alpha(j) for j in range(i, i + 3 * i)) for i in range(40)), ""]
+    spec = SignatureSpec(scheme=scheme, num_perm=16)  # type: ignore[arg-type]
+    h, off = shingle_hashes(texts, spec)
+    whole = signatures_from_shingles(h, off, spec)
+    # groups of 10 shingles: several documents per group, and documents larger than a group
+    monkeypatch.setattr(textqa.minhash, "_KERNEL_SHINGLES", 10)
+    grouped = signatures_from_shingles(h, off, spec)
+    assert (whole == grouped).all()
+    assert (whole[0] == EMPTY_VALUE).all()
 
 
 def _sets_with_jaccard(data: st.DataObject) -> tuple[str, str, float]:
