@@ -100,7 +100,7 @@ _LOW32 = _U(0xFFFFFFFF)
 #: how many uint64 cells one chunk of the k-permutation matrix may hold (8 MiB)
 _CHUNK_CELLS = 1 << 18
 #: shingles per group of documents in :func:`signatures_from_shingles`
-_KERNEL_SHINGLES = 1 << 15
+_KERNEL_SHINGLES = 1 << 16
 #: default bytes of text per batch (bounds memory whatever the corpus size)
 DEFAULT_BATCH_BYTES = 1 << 17
 
@@ -267,7 +267,12 @@ recompute one side with the other's spec
         return _permutations(self.seed, self.num_perm)
 
     def oph_seed(self) -> int:
-        return _splitmix_stream(self.seed ^ 0x5EED_0F_0E, 1)[0]
+        return _oph_seed(self.seed)
+
+
+@cache
+def _oph_seed(seed: int) -> int:
+    return _splitmix_stream(seed ^ 0x5EED_0F_0E, 1)[0]
 
 
 @cache
@@ -756,20 +761,22 @@ def _oph(
 ) -> NDArray[np.uint32]:
     ndocs = len(offsets) - 1
     k = spec.num_perm
-    seed = _U(spec.oph_seed())
-    h = hashes ^ seed
+    h = hashes ^ _U(_oph_seed(spec.seed))
     fmix64(h)
-    bins = (((h >> _S32) * _U(k)) >> _S32).astype(np.int64)
-    values = (h & _LOW32).astype(np.uint32)
-    del h
-    doc_of = np.repeat(np.arange(ndocs, dtype=np.int64), np.diff(offsets))
-    cell = doc_of * k + bins
-    del bins, doc_of
+    values = h.astype(np.uint32)  # the low 32 bits
+    if k > 1 and k & (k - 1) == 0:  # ((h >> 32) * k) >> 32 is a shift when k = 2**p
+        h >>= _U(65 - k.bit_length())
+    else:
+        h >>= _S32
+        h *= _U(k)
+        h >>= _S32
+    cell = h.view(np.int64)  # bins < k: the view is exact
+    cell += np.repeat(np.arange(0, ndocs * k, k, dtype=np.int64), np.diff(offsets))
     flat = np.full(ndocs * k, EMPTY_VALUE, dtype=np.uint32)
     np.minimum.at(flat, cell, values)
     filled = np.zeros(ndocs * k, dtype=bool)
     filled[cell] = True
-    del cell, values
+    del cell, h, values
     _densify(flat, filled, ndocs, k, spec.seed)
     return flat.reshape(ndocs, k)
 
