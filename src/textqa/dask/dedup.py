@@ -342,7 +342,6 @@ def deduplicate(
         [one.delayed((one.name, "bucket", q)) for q in range(nb)],
         optimize_graph=False,
     )
-    summaries_c = dask.compute(*stage1[0])
     # stage 2: each partition re-reads its texts, computes the shingle sets of its candidate
     # documents and ships them to the owners of the other ends; owners verify
     two = Layer("textqa-dedup-verify-" + token(keys, cfg), list(stage1[1]), upstream)
@@ -367,6 +366,8 @@ def deduplicate(
         *[[two.delayed((two.name, w, v)) for v in range(nb)] for w in ("edges", "sims", "ncand")],
         optimize_graph=False,
     )
+    # the summaries are gathered once both stages are submitted: no pause between them
+    summaries_c = dask.compute(*stage1[0])
     del stage1
     dups_c = dask.compute(*[dask.delayed(_dups, pure=True)(i) for i in infos_p])
     t1 = time.perf_counter()
