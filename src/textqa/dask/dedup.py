@@ -34,6 +34,7 @@ import numpy as np
 from textqa.dask._lazy import Layer, token
 from textqa.dask._lazy import dask_module as _dask
 from textqa.dask.allocator import task
+from textqa.dask.io import RowReader, row_reader
 from textqa.dask.partitions import as_records, frame_records, partition_sources, partitions_of
 from textqa.dedup import (
     DEFAULT_THRESHOLD,
@@ -200,28 +201,35 @@ def _unique_pairs(pairs: NDArray[np.int64]) -> NDArray[np.int64]:
 # -- pass 2: shingle sets of candidate documents, shipped to the owner of b --------------------
 @task
 def _prepare(data: Any, p: int, pieces: Sequence[tuple[Any, Any]], cfg: _Config) -> tuple[Any, ...]:
-    part = _records(data, cfg)
     from textqa.minhash import ShingleSets, shingle_sets  # noqa: PLC0415
 
     pair_parts = [pr for pr, _ in pieces if len(pr)]
     pairs = _unique_pairs(np.concatenate(pair_parts)) if pair_parts else _EMPTY_PAIRS
     dup_rows = sorted(int(o) & _ROW_MASK for _, d in pieces for o in d.tolist())
     dup_set = set(dup_rows)
-    dup_bad = []
-    for k in dup_rows:
-        rec = part[k]
-        assert isinstance(rec, Record)
-        dup_bad.append((k, BadRecord(rec.source, rec.line, f"duplicate id {json.dumps(rec.id)}")))
     base = np.int64(p) << _ROW_BITS
     ends = pairs.reshape(-1)
     own = np.unique(ends[(ends >> _ROW_BITS) == p])
     if dup_set:
         own = own[~np.isin(own & _ROW_MASK, np.asarray(sorted(dup_set), dtype=np.int64))]
-    texts = [part[int(o - base)].text for o in own.tolist()]  # type: ignore[union-attr]
+    # only the candidate documents and the repeated ids are needed: a block of
+    # read_documents parses just those lines again
+    wanted = [*dup_rows, *(own - base).tolist()]
+    if isinstance(data, RowReader):
+        part: Any = data.read(wanted)
+    else:
+        records = _records(data, cfg)
+        part = {k: records[k] for k in wanted}
+    dup_bad = []
+    for k in dup_rows:
+        rec = part[k]
+        assert isinstance(rec, Record)
+        dup_bad.append((k, BadRecord(rec.source, rec.line, f"duplicate id {json.dumps(rec.id)}")))
+    texts = [part[int(o - base)].text for o in own.tolist()]
     sets = shingle_sets(texts, cfg.spec) if texts else ShingleSets.from_lists([])
-    meta = (own, [json.dumps(part[int(o - base)].id) for o in own.tolist()])  # type: ignore[union-attr]
+    meta = (own, [json.dumps(part[int(o - base)].id) for o in own.tolist()])
     lengths = np.asarray([len(t) for t in texts], dtype=np.int64)
-    raw_ids = [part[int(o - base)].id for o in own.tolist()]  # type: ignore[union-attr]
+    raw_ids = [part[int(o - base)].id for o in own.tolist()]
     # verification bucket of a pair: that of the partition of b. Ship there the pairs whose a
     # is here, and the sets of the documents of this partition those pairs need (as a or b)
     mine = pairs[((pairs[:, 0] >> _ROW_BITS) == p) & np.isin(pairs[:, 0], own)]
@@ -350,7 +358,12 @@ def deduplicate(
             two.add(("pairs", q, d), getitem, (one.name, "bucket", q), d)
     for p, source in enumerate(sources):
         prep = two.add(
-            ("prepare", p), _prepare, source, p, [(two.name, "pairs", q, p) for q in range(nb)], cfg
+            ("prepare", p),
+            _prepare,
+            row_reader(source),
+            p,
+            [(two.name, "pairs", q, p) for q in range(nb)],
+            cfg,
         )
         two.add(("info", p), getitem, prep, 0)
         for v in range(nb):
