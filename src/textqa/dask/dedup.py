@@ -344,10 +344,10 @@ def deduplicate(
         for q in range(nb):
             one.add(("rows", p, q), getitem, signed, q + 1)
     for q in range(nb):
-        one.add(("bucket", q), _bucket, [(one.name, "rows", p, q) for p in range(n_parts)], cfg)
+        one.add(("bucket", q), _bucket, [one.key("rows", p, q) for p in range(n_parts)], cfg)
     stage1 = dask.persist(
-        [one.delayed((one.name, "summary", p)) for p in range(n_parts)],
-        [one.delayed((one.name, "bucket", q)) for q in range(nb)],
+        [one.delayed(one.key("summary", p)) for p in range(n_parts)],
+        [one.delayed(one.key("bucket", q)) for q in range(nb)],
         optimize_graph=False,
     )
     # stage 2: each partition re-reads its texts, computes the shingle sets of its candidate
@@ -355,14 +355,14 @@ def deduplicate(
     two = Layer("textqa-dedup-verify-" + token(keys, cfg), list(stage1[1]), upstream)
     for q in range(nb):
         for d in range(n_parts):
-            two.add(("pairs", q, d), getitem, (one.name, "bucket", q), d)
+            two.add(("pairs", q, d), getitem, one.key("bucket", q), d)
     for p, source in enumerate(sources):
         prep = two.add(
             ("prepare", p),
             _prepare,
             row_reader(source),
             p,
-            [(two.name, "pairs", q, p) for q in range(nb)],
+            [two.key("pairs", q, p) for q in range(nb)],
             cfg,
         )
         two.add(("info", p), getitem, prep, 0)
@@ -370,13 +370,13 @@ def deduplicate(
             two.add(("ship", p, v), getitem, prep, v + 1)
     for v in range(nb):
         ver = two.add(
-            ("verify", v), _verify, [(two.name, "ship", p, v) for p in range(n_parts)], cfg
+            ("verify", v), _verify, [two.key("ship", p, v) for p in range(n_parts)], cfg
         )
         for k, what in enumerate(("edges", "sims", "ncand")):
             two.add((what, v), getitem, ver, k)
     infos_p, edges_p, sims_p, ncand_p = dask.persist(
-        [two.delayed((two.name, "info", p)) for p in range(n_parts)],
-        *[[two.delayed((two.name, w, v)) for v in range(nb)] for w in ("edges", "sims", "ncand")],
+        [two.delayed(two.key("info", p)) for p in range(n_parts)],
+        *[[two.delayed(two.key(w, v)) for v in range(nb)] for w in ("edges", "sims", "ncand")],
         optimize_graph=False,
     )
     # the summaries are gathered once both stages are submitted: no pause between them
