@@ -201,7 +201,7 @@ def _unique_pairs(pairs: NDArray[np.int64]) -> NDArray[np.int64]:
 # -- pass 2: shingle sets of candidate documents, shipped to the owner of b --------------------
 @task
 def _prepare(data: Any, p: int, pieces: Sequence[tuple[Any, Any]], cfg: _Config) -> tuple[Any, ...]:
-    from textqa.minhash import ShingleSets, shingle_sets  # noqa: PLC0415
+    from textqa.minhash import ShingleSets, iter_batches, shingle_sets  # noqa: PLC0415
 
     pair_parts = [pr for pr, _ in pieces if len(pr)]
     pairs = _unique_pairs(np.concatenate(pair_parts)) if pair_parts else _EMPTY_PAIRS
@@ -226,7 +226,8 @@ def _prepare(data: Any, p: int, pieces: Sequence[tuple[Any, Any]], cfg: _Config)
         assert isinstance(rec, Record)
         dup_bad.append((k, BadRecord(rec.source, rec.line, f"duplicate id {json.dumps(rec.id)}")))
     texts = [part[int(o - base)].text for o in own.tolist()]
-    sets = shingle_sets(texts, cfg.spec) if texts else ShingleSets.from_lists([])
+    # in batches, as the signatures are computed: the arrays of a batch stay in the caches
+    sets = ShingleSets.concat([shingle_sets(batch, cfg.spec) for batch in iter_batches(texts)])
     meta = (own, [json.dumps(part[int(o - base)].id) for o in own.tolist()])
     lengths = np.asarray([len(t) for t in texts], dtype=np.int64)
     raw_ids = [part[int(o - base)].id for o in own.tolist()]
