@@ -18,15 +18,16 @@ still read everything. Masking is by file kind:
 from __future__ import annotations
 
 import bisect
+import itertools
 import operator
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import regex
 
-from textqa.model import FileKind, Span, Token
-from textqa.tokenize import tokenize
+from textqa.model import FileKind, Span
+from textqa.tokenize import TokenColumns, token_columns
 
 __all__ = ["kind_for_path", "line_spans", "mask", "merge_spans"]
 
@@ -98,33 +99,38 @@ def _ident_start(word: str) -> bool:
 _DOT_CALL_RE = re.compile(r"(?<=\w)(?:\.(?=[A-Za-z_])|\(\))")
 
 
-def identifier_spans(text: str, words: Sequence[Token]) -> list[tuple[int, int]]:
-    """Spans of identifiers among the word tokens: ``snake_case`` and ``_private`` names, dotted
+def identifier_spans(text: str, words: TokenColumns) -> list[tuple[int, int]]:
+    """Spans of identifiers among the tokens: ``snake_case`` and ``_private`` names, dotted
     names (``os.path.join``) and calls (``open()``), with a trailing ``()`` included.
 
-    >>> from textqa.tokenize import tokenize
+    >>> from textqa.tokenize import token_columns
     >>> text = "Use os.path.join() or my_var, not open() nor 3.14."
-    >>> [text[s:e] for s, e in identifier_spans(text, tokenize(text))]
+    >>> [text[s:e] for s, e in identifier_spans(text, token_columns(text))]
     ['my_var', 'os.path.join()', 'open()']
     """
-    out = [(w.start, w.end) for w in words if "_" in w.text]
-    n = len(words)
+    texts, starts, ends, _ = words
+    out = list(
+        itertools.compress(
+            zip(starts, ends, strict=True), map(operator.contains, texts, itertools.repeat("_"))
+        )
+    )
+    n = len(texts)
     done = -1  # index of the last token already consumed by a dotted chain
     for m in _DOT_CALL_RE.finditer(text):
-        i = bisect.bisect_left(words, m.start(), key=_END) if n else 0
-        if i >= n or i <= done or words[i].end != m.start() or not _ident_start(words[i].text):
+        i = bisect.bisect_left(ends, m.start())
+        if i >= n or i <= done or ends[i] != m.start() or not _ident_start(texts[i]):
             continue
-        start = words[i].start
-        end = words[i].end
+        start = starts[i]
+        end = ends[i]
         j = i
         while (
             j + 1 < n
-            and words[j + 1].start == end + 1
+            and starts[j + 1] == end + 1
             and text[end] == "."
-            and _ident_start(words[j + 1].text)
+            and _ident_start(texts[j + 1])
         ):
             j += 1
-            end = words[j].end
+            end = ends[j]
         if text.startswith("()", end):
             end += 2
         done = j
@@ -132,14 +138,11 @@ def identifier_spans(text: str, words: Sequence[Token]) -> list[tuple[int, int]]
     return out
 
 
-_END = operator.attrgetter("end")
-
-
-def _common(text: str, out: list[tuple[int, int]], words: Sequence[Token] | None) -> None:
+def _common(text: str, out: list[tuple[int, int]], words: TokenColumns | None) -> None:
     for rx in (_URL_RE, _IDENT_RE):
         out.extend(m.span() for m in rx.finditer(text))
     _emails(text, out)
-    out.extend(identifier_spans(text, tokenize(text) if words is None else words))
+    out.extend(identifier_spans(text, token_columns(text) if words is None else words))
 
 
 _EOL_RE = regex.compile(r"\r\n|\r|\n")
@@ -151,6 +154,12 @@ def line_spans(text: str) -> list[tuple[int, int, int]]:
     >>> line_spans("a\\r\\nb\\rc\\n")
     [(0, 1, 3), (3, 4, 5), (5, 6, 7), (7, 7, 7)]
     """
+    if "\r" not in text:
+        # the common case, without a Python-level step per line: lengths and running sums
+        lengths = list(map(len, text.split("\n")))
+        starts = [0, *itertools.accumulate(map(operator.add, lengths[:-1], itertools.repeat(1)))]
+        ends = list(map(operator.add, starts, lengths))
+        return list(zip(starts, ends, [*starts[1:], len(text)], strict=True))
     out: list[tuple[int, int, int]] = []
     pos = 0
     for m in _EOL_RE.finditer(text):
@@ -424,11 +433,11 @@ def mask(
     text: str,
     kind: FileKind,
     lines: list[tuple[int, int, int]] | None = None,
-    words: Sequence[Token] | None = None,
+    words: TokenColumns | None = None,
 ) -> tuple[Span, ...]:
     """The merged, sorted masked spans of ``text`` for a file of the given kind.
 
-    ``lines`` (from `line_spans`) and ``words`` (the tokens of `textqa.tokenize.tokenize`) are
+    ``lines`` (from `line_spans`) and ``words`` (from `textqa.tokenize.token_columns`) are
     computed when not given; `textqa.parse` passes the ones it already has.
     """
     if lines is None:

@@ -114,7 +114,7 @@ class _WordIndex:
     """Counts the unmasked words of a document in any span (bisect over word starts)."""
 
     def __init__(self, doc: Document) -> None:
-        self.starts = [t.start for t in doc.tokens if t.kind == "word" and not t.masked]
+        self.starts = doc.word_starts
 
     def count(self, start: int, end: int) -> int:
         return bisect.bisect_left(self.starts, end) - bisect.bisect_left(self.starts, start)

@@ -100,8 +100,8 @@ _MAX_REPEATED_SLIPS = 3
 _ARTICLES = frozenset({"a", "an", "An"})
 
 
-def _unmasked_words(doc: Document) -> list[Token]:
-    return [t for t in doc.tokens if t.kind == "word" and not t.masked]
+def _unmasked_words(doc: Document) -> Sequence[Token]:
+    return doc.words
 
 
 def _match_case(template: str, word: str) -> str:
