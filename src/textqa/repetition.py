@@ -468,8 +468,12 @@ class BoilerplateChecker:
         self.docs: list[tuple[str | None, list[_Occurrence]]] = []
 
     def add(self, doc: Document) -> None:
+        self.add_summary(self.summarize(doc))
+
+    def summarize(self, doc: Document) -> tuple[str | None, list[_Occurrence]]:
+        """What the checker keeps of one document (computed where the document was parsed,
+        e.g. in a ``--jobs`` worker process): its path and candidate paragraphs."""
         occurrences: list[_Occurrence] = []
-        seen: set[int] = set()
         for p, key, _ in _candidate_paragraphs(doc, self.min_words):
             h = key_hash(key)
             span = _trimmed(doc, p)
@@ -477,11 +481,18 @@ class BoilerplateChecker:
             occurrences.append(
                 _Occurrence(h, span.start, span.end, start.line, start.column, end.line, end.column)
             )
-            if h not in seen:
-                seen.add(h)
-                self.doc_count[h] = self.doc_count.get(h, 0) + 1
-                self.first.setdefault(h, (doc.path, start.line, start.column))
-        self.docs.append((doc.path, occurrences))
+        return doc.path, occurrences
+
+    def add_summary(self, summary: tuple[str | None, list[_Occurrence]]) -> None:
+        """Count one document from its :meth:`summarize` result (in input order)."""
+        path, occurrences = summary
+        seen: set[int] = set()
+        for o in occurrences:
+            if o.key not in seen:
+                seen.add(o.key)
+                self.doc_count[o.key] = self.doc_count.get(o.key, 0) + 1
+                self.first.setdefault(o.key, (path, o.line, o.column))
+        self.docs.append((path, occurrences))
 
     def findings(self) -> Iterable[Finding]:
         rule = RULES_BY_CODE["TQ204"]

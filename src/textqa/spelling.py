@@ -628,12 +628,23 @@ class UnknownWordChecker:
         self.pending: list[_Pending] = []
 
     def add(self, doc: Document) -> None:
+        self.add_summary(self.summarize(doc))
+
+    def add_summary(self, summary: tuple[Counter[str], list[_Pending]]) -> None:
+        """Count one document's words and keep its candidates (in input order)."""
+        counts, pending = summary
+        self.counts.update(counts)
+        self.pending.extend(pending)
+
+    def summarize(self, doc: Document) -> tuple[Counter[str], list[_Pending]]:
+        """One document's lower-case word counts and its unknown-word candidates (computed
+        where the document was parsed, e.g. in a ``--jobs`` worker process)."""
         text = doc.text
         joined = "\n".join(t.text for t in doc.tokens if t.kind == "word").lower()
         if "’" in joined:
             joined = normalize_apostrophes(joined)
-        if joined:
-            self.counts.update(joined.split("\n"))
+        counts: Counter[str] = Counter(joined.split("\n") if joined else ())
+        pending: list[_Pending] = []
         known = self.lex.all_words
         wrong = self.table.wrong_forms
         words = _unmasked_words(doc)
@@ -668,9 +679,10 @@ class UnknownWordChecker:
                 continue
             if self._compound(word) or self._in_phrase(words, i, text):
                 continue
-            self.pending.append(
+            pending.append(
                 _Pending(make_finding(doc, "TQ402", tok.start, tok.end, ""), word, tok.text)
             )
+        return counts, pending
 
     def _compound(self, word: str) -> bool:
         """A closed compound of two words (``filesystem``) or a prefixed word (``undecoded``)."""
