@@ -23,6 +23,8 @@ Rules read only unmasked word tokens (never code, URLs or markup):
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -98,6 +100,9 @@ _FOREIGN_WINDOW = 2
 #: an unknown word used this many times or fewer in a run can still be a repeated slip
 _MAX_REPEATED_SLIPS = 3
 _ARTICLES = frozenset({"a", "an", "An"})
+
+
+_TEXT = operator.itemgetter(0)
 
 
 def _unmasked_words(doc: Document) -> Sequence[Token]:
@@ -216,7 +221,7 @@ class _View:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.words = _unmasked_words(doc)
-        self.texts = [t.text for t in self.words]
+        self.texts = list(map(_TEXT, self.words))
         # one C-level pass: tokens never contain a newline
         self.lows = "\n".join(self.texts).lower().split("\n") if self.texts else []
         self._vocab: Counter[str] | None = None
@@ -231,6 +236,12 @@ class _View:
                 joined = normalize_apostrophes(joined)
             self._vocab = Counter(joined.split("\n"))
         return self._vocab
+
+    def indices(self, suspects: set[str]) -> Iterator[int]:
+        """Indices of the words whose lower-case form is in ``suspects``, ascending."""
+        if not suspects:
+            return iter(())
+        return itertools.compress(itertools.count(), map(suspects.__contains__, self.lows))
 
     @property
     def exact(self) -> Counter[str]:
@@ -249,10 +260,17 @@ def check_document(doc: Document, ctx: Context) -> Iterator[Finding]:
     if ctx.wants("TQ401"):
         yield from _table(view, opts)
     if ctx.wants("TQ403"):
-        for i, low in enumerate(view.lows):
+        # judge each distinct word once, then visit only the tokens of the suspects
+        suspects = {
+            low
+            for low in set(view.lows)
+            if "-" in low or (len(low) >= 4 and low in (low + low)[1:-1])
+        }
+        for i in view.indices(suspects):
+            low = view.lows[i]
             if "-" in low:
                 yield from _compound_stutters(view, view.words[i], opts)
-            elif len(low) >= 4 and low in (low + low)[1:-1]:
+            else:
                 found = _stutter_finding(view, view.words[i], opts)
                 if found is not None:
                     yield found
@@ -267,10 +285,8 @@ def _table(view: _View, opts: _Options) -> Iterator[Finding]:
     doc, words = view.doc, view.words
     hits: list[tuple[int, Finding]] = []
     wrong = table.wrong_forms
-    candidates = [
-        i for i, w in enumerate(view.lows) if w in wrong or "-" in w or "'" in w or "’" in w
-    ]
-    for i in candidates:
+    suspects = {w for w in set(view.lows) if w in wrong or "-" in w or "'" in w or "’" in w}
+    for i in view.indices(suspects):
         tok = words[i]
         low = normalize_apostrophes(view.lows[i])
         if low.endswith("'s"):
@@ -429,7 +445,7 @@ def _doubled_words(view: _View, opts: _Options) -> Iterator[Finding]:
     doc, words, lows = view.doc, view.words, view.lows
     text = doc.text
     last_end = -1
-    for i in [i for i in range(1, len(lows)) if lows[i] == lows[i - 1]]:
+    for i in itertools.compress(itertools.count(1), map(operator.eq, lows[1:], lows)):
         prev, tok = words[i - 1], words[i]
         if prev.start < last_end:
             continue  # "the the the": one finding
@@ -484,7 +500,7 @@ def _is_doubled(a: Token, b: Token, opts: _Options) -> bool:
 def _articles(doc: Document, view: _View) -> Iterator[Finding]:
     text = doc.text
     words, texts = view.words, view.texts
-    for i in [i for i, w in enumerate(texts[:-1]) if w in _ARTICLES]:
+    for i in itertools.compress(range(len(texts) - 1), map(_ARTICLES.__contains__, texts)):
         art = words[i]
         article = art.text
         nxt = words[i + 1]
