@@ -159,8 +159,12 @@ def is_list_like(doc: Document, paragraph: Paragraph) -> bool:
     >>> [is_list_like(doc, p) for p in doc.paragraphs]
     [True, True, True, False]
     """
-    lines = doc.lines[paragraph.first_line - 1 : paragraph.last_line]
-    raws = [doc.text[line.start : line.end] for line in lines]
+    body = doc.text[paragraph.start : paragraph.end]
+    if "\r" in body:
+        lines = doc.lines[paragraph.first_line - 1 : paragraph.last_line]
+        raws = [doc.text[line.start : line.end] for line in lines]
+    else:
+        raws = body.split("\n")
     first = raws[0].lstrip()
     if _LIST_ITEM_RE.match(first) or first.startswith(("|", "+-")):
         return True
@@ -192,6 +196,27 @@ def is_section_boundary(doc: Document, paragraph: Paragraph) -> bool:
     return False
 
 
+#: a line of one punctuation character repeated (a reST or setext title underline or overline)
+_UNDERLINE_LINE_RE = re.compile(r"^[^\S\n]*([=\-~^\"'`#*+:._<>])\1{2,}[^\S\n]*$", re.MULTILINE)
+
+
+def _section_boundaries(doc: Document) -> list[bool]:
+    """`is_section_boundary` of every paragraph, with one regex pass over the text."""
+    text = doc.text
+    if "\r" in text:
+        return [is_section_boundary(doc, p) for p in doc.paragraphs]
+    underlines = [m.start() for m in _UNDERLINE_LINE_RE.finditer(text)]
+    markdown = doc.kind == "markdown"
+    out = []
+    for p in doc.paragraphs:
+        if not p.prose or (markdown and text[p.start : p.end].lstrip().startswith("#")):
+            out.append(True)
+            continue
+        i = bisect.bisect_left(underlines, p.start)
+        out.append(i < len(underlines) and underlines[i] < p.end)
+    return out
+
+
 def _analyse(doc: Document) -> _Analysis:
     """The analysis of ``doc``; the last one is kept, so the rules and the TQ204 checker,
     called one after the other on the same document, share it."""
@@ -201,8 +226,8 @@ def _analyse(doc: Document) -> _Analysis:
     prose: list[tuple[Paragraph, str, int, int]] = []
     listlike: set[int] = set()
     section = 0
-    for p in doc.paragraphs:
-        if is_section_boundary(doc, p):
+    for p, boundary in zip(doc.paragraphs, _section_boundaries(doc), strict=True):
+        if boundary:
             section += 1
         if p.prose:
             key = repetition_key(doc.text[p.start : p.end])
