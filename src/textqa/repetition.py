@@ -293,11 +293,9 @@ def near_repeated_paragraphs(
     candidates = [c for c in _candidate_paragraphs(doc, min_words) if c[0].index not in listlike]
     if len(candidates) < 2:
         return []
-    # rapidfuzz only when there is something to compare: its import is paid on demand
-    from rapidfuzz import fuzz, process  # noqa: PLC0415
-
     cutoff = ratio * 100.0
     keys: list[str] = []
+    lengths: list[int] = []
     owners: list[Paragraph] = []
     seen: set[str] = set()
     current = -1
@@ -305,15 +303,25 @@ def near_repeated_paragraphs(
     for p, key, section in candidates:
         if section != current:  # a new section: nothing earlier to compare with
             current = section
-            keys, owners, seen = [], [], set()
+            keys, lengths, owners, seen = [], [], [], set()
         if key in seen:
             continue
-        # the best earlier key; extractOne keeps the first of equal scores
-        best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+        # The Indel distance is at least the length difference, so a similarity of ``ratio``
+        # needs |a - b| <= (1 - ratio)(a + b); rapidfuzz (imported on first use: a small file
+        # seldom needs it) compares only when some earlier key passes that bound.
+        n = len(key)
+        if any(abs(n - m) <= (1.0 - ratio) * (n + m) + 1e-9 for m in lengths):
+            from rapidfuzz import fuzz, process  # noqa: PLC0415
+
+            # the best earlier key; extractOne keeps the first of equal scores
+            best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+        else:
+            best = None
         if best is not None:
             out.append((p, owners[best[2]], best[1] / 100.0))
         seen.add(key)
         keys.append(key)
+        lengths.append(len(key))
         owners.append(p)
     return out
 
