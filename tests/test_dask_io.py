@@ -74,6 +74,9 @@ def test_globs_directories_compressed_and_text_files(tmp_path: Path) -> None:
         str(tmp_path / "d"),
     ]
     assert _read(inputs, blocksize=4) == list(iter_records(expanded))
+    named = [str(tmp_path / "d" / "bin.dat"), str(tmp_path / "d" / "a.md")]  # binary: reported
+    assert _read(named) == list(iter_records(named))
+    assert len(_read(named)) == 2
 
 
 def test_bad_inputs(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from textqa.cli import main
+from textqa.dedup import explain
 from textqa.records import BadRecord, Record, iter_records
 
 from .conftest import run_cli
@@ -164,3 +165,57 @@ def test_iter_records_reads_text_files_and_reports_bad_bytes(tmp_path: Path) -> 
     forced = list(iter_records([str(tmp_path / "ok.txt")], input_format="jsonl"))
     assert isinstance(forced[0], BadRecord)
     assert forced[0].line == 1
+
+
+def test_explain_a_pair_of_files(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    lines = DOCS[2].split(" ")
+    body = "\n".join(" ".join(lines[i : i + 10]) for i in range(0, 120, 10))
+    a = tmp_path / "a.md"
+    b = tmp_path / "b.md"
+    a.write_text("# Title\n\n" + body + "\n", "utf-8")
+    b.write_text("Preface.\n" + body.upper() + "\n", "utf-8")
+    assert main(["dedup", str(a), str(b), "--explain", "--format", "text"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == [f"A: {a}", f"B: {b}"]
+    e = explain(a.read_text("utf-8"), b.read_text("utf-8"))
+    assert 0.8 < e.jaccard < 1.0  # the title and the preface differ
+    assert out[2].startswith(
+        f"exact Jaccard {e.jaccard:.3f} (word 5-grams), estimated {e.estimated:.3f} (128 slots"
+    )
+    assert out[2].endswith("near-duplicates at threshold 0.8")
+    assert out[3:] == ["1 matching region:", "  A lines 3-14  =  B lines 2-13  (120 equal words)"]
+    # the same pair found by id in a directory, JSON output, written atomically to a file
+    dest = tmp_path / "out" / "why.json"
+    dest.parent.mkdir()
+    assert main(["dedup", str(tmp_path), "--explain", str(b), str(a), "--output", str(dest)]) == 1
+    got = json.loads(dest.read_text("utf-8"))
+    assert (got["a"], got["b"], got["near_duplicate"]) == (str(b), str(a), True)
+    assert got["jaccard"] == round(e.jaccard, 6)
+    assert got["regions"] == [
+        {"a_lines": [2, 13], "b_lines": [3, 14], "a_span": [9, got["regions"][0]["a_span"][1]],
+         "b_span": [9, got["regions"][0]["b_span"][1]], "words": 120}
+    ]  # fmt: skip
+
+
+def test_explain_ids_from_jsonl_and_errors(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    rows = [{"id": i, "text": t} for i, t in enumerate(DOCS[:4])]
+    rows.append({"id": "edited", "text": DOCS[3] + " " + DOCS[0][:200]})
+    path = _jsonl(tmp_path / "c.jsonl", rows)
+    assert main(["dedup", str(path), "--explain", "3", "edited"]) == 1
+    got = json.loads(capsys.readouterr().out)
+    assert (got["a"], got["b"]) == (3, "edited")
+    assert 0.8 <= got["jaccard"] < 1.0
+    assert got["regions"][0]["words"] == 120
+    # unrelated documents: no region, exit 0
+    assert main(["dedup", str(path), "--explain", "0", "1", "--format", "text"]) == 0
+    out = capsys.readouterr().out
+    assert "not near-duplicates at threshold 0.8" in out
+    assert out.endswith("0 matching regions\n")
+    assert main(["dedup", str(path), "--explain", "0", "missing"]) == 2
+    assert "no document with id 'missing'" in capsys.readouterr().err
+    assert main(["dedup", str(path), "--explain", "0"]) == 2
+    assert "two document ids" in capsys.readouterr().err
+    assert main(["dedup", str(path), "--explain"]) == 2
+    assert "exactly two documents" in capsys.readouterr().err
+    assert main(["dedup", str(path), "--explain", "0", "1", "--dask", "local"]) == 2
+    assert "cannot be combined with --dask" in capsys.readouterr().err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import numpy as np
@@ -108,6 +109,18 @@ def test_load_refuses_other_specs_and_bad_files(tmp_path: Path) -> None:
     (tmp_path / "v2.npz").write_bytes(buf.getvalue())
     with pytest.raises(InputError, match="version 2 is not supported"):
         MinHashIndex.load(tmp_path / "v2.npz")
+    # an index made under an older signature spec (no normalization version) is refused
+    data = dict(np.load(path, allow_pickle=False))
+    original = json.loads(bytes(data["meta"]))
+    old_spec = {k: v for k, v in original["spec"].items() if k != "normalization_version"}
+    old_spec["version"] = 1
+    meta = json.dumps({**original, "spec": old_spec}).encode()
+    data["meta"] = np.frombuffer(meta, dtype=np.uint8)
+    buf = io.BytesIO()
+    np.savez(buf, **data)
+    (tmp_path / "old-spec.npz").write_bytes(buf.getvalue())
+    with pytest.raises(InputError, match=r"old-spec.npz: signature spec version 1 .*rebuild"):
+        MinHashIndex.load(tmp_path / "old-spec.npz")
 
 
 def test_ids_merge_and_errors() -> None:

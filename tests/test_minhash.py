@@ -6,13 +6,11 @@ import math
 
 import numpy as np
 import pytest
-import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
 from textqa.errors import UsageError
 from textqa.minhash import (
-    _PROSE_PUNCT,
     EMPTY_VALUE,
     ShingleSets,
     SignatureSet,
@@ -23,16 +21,16 @@ from textqa.minhash import (
     shingle_hashes,
     shingle_sets,
     signatures,
+    signatures_from_shingles,
     to_lean_minhash,
     token_hashes,
 )
 from textqa.normalize import normalize
-from textqa.tokenize import WORD_PATTERN
+from textqa.tokenize import tokenize
 
 from .strategies import texts as any_texts
 
 M64 = (1 << 64) - 1
-WORD_RE = regex.compile(WORD_PATTERN)
 
 
 def alpha(i: int) -> str:
@@ -72,11 +70,13 @@ def ref_fold(units: list[int]) -> int:
 
 
 def ref_tokens(text: str, profile: str = "dedup-key") -> list[str]:
+    """The words of the normalized text as `textqa.tokenize` sees them (the oracle of the
+    vectorized byte-classifier path)."""
     if profile == "dedup-key":
         text = normalize(text, "dedup-key")
     elif profile == "casefold":
         text = text.casefold()
-    return WORD_RE.findall(text)
+    return [t.text for t in tokenize(text)]
 
 
 def ref_shingles(text: str, n: int, profile: str = "dedup-key") -> set[int]:
@@ -139,10 +139,17 @@ _seps = st.sampled_from([" ", "  ", "\n", ", ", ". ", "\t", "-", "'", "--", " . 
 word_texts = st.lists(st.tuples(_vocab, _seps), max_size=40).map(
     lambda ps: "".join(w + s for w, s in ps)
 )
-prose_texts = st.text(
-    st.sampled_from([*"aBz09_ '-.,\n", *_PROSE_PUNCT, "é", "\u0301", "ß", "=", "\u0338", "ﬁ"]),
-    max_size=60,
+#: prose punctuation, spaces and invisible characters, and characters that test the
+#: character-by-character fold: combining marks, composing jamo and vowel signs, compatibility
+#: forms, case folds that expand, non-decimal numbers, private use, surrogates
+_PROSE_CHARS = (
+    "\u00a0\u00ab\u00bb\u00b7\u00a7\u00b6\u00a9\u00ae\u00b0\u00ad\u2002\u2003\u2009"
+    "\u200b\u200c\u200d\u2010\u2011\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u202f"
+    "\u2060\u2212\u3000\ufeff"
+    "é\u0301ß=\u0338ﬁ\u1100\u1161\u11a8\uac00\u0b47\u0b3e\u0f73\u0344\u0958\u0345"
+    "İΣς½²™\u2126Å\u212b\u0bf0\u16ee\ue000\ud800\u00b5\u0660日本ǖ\u1e9e\uff21"
 )
+prose_texts = st.text(st.sampled_from([*"aBz09_ '-.,\n", *_PROSE_CHARS]), max_size=60)
 ascii_texts = st.text(st.sampled_from(list("abcXYZ019_ '-.,\n\t;!?")), max_size=80)
 
 
@@ -212,6 +219,36 @@ def test_kperm_agrees_exactly_with_the_reference(texts: list[str], n: int, seed:
         assert fast[i].tolist() == ref_kperm(t, spec)
 
 
+def ref_oph_bins(text: str, spec: SignatureSpec) -> dict[int, int]:
+    """One-permutation hashing before densification: bin -> minimum value of the filled bins."""
+    seed = ref_splitmix(spec.seed ^ 0x5EED0F0E, 1)[0]
+    out: dict[int, int] = {}
+    for x in ref_shingles(text, spec.ngram):
+        h = ref_fmix(x ^ seed)
+        b, v = ((h >> 32) * spec.num_perm) >> 32, h & 0xFFFFFFFF
+        out[b] = min(out.get(b, v), v)
+    return out
+
+
+@given(
+    st.lists(word_texts, min_size=1, max_size=4),
+    st.sampled_from([1, 3, 64, 100, 128, 256]),
+    st.integers(1, 5),
+    st.integers(0, M64),
+)
+def test_oph_agrees_with_the_reference(texts: list[str], k: int, n: int, seed: int) -> None:
+    spec = SignatureSpec(scheme="oph", num_perm=k, ngram=n, seed=seed)
+    sigs = signatures(texts, spec)
+    for text, sig in zip(texts, sigs.tolist(), strict=True):
+        ref = ref_oph_bins(text, spec)
+        if not ref:
+            assert sig == [EMPTY_VALUE] * k
+            continue
+        assert all(sig[b] == v for b, v in ref.items())
+        # an empty bin borrows the value of a filled one
+        assert set(sig) <= set(ref.values())
+
+
 def test_kperm_chunking_matches_reference_on_long_text() -> None:
     text = " ".join("w" + alpha(i % 997) for i in range(20000))
     spec = SignatureSpec(scheme="kperm", num_perm=8)
@@ -227,6 +264,23 @@ def test_batches_do_not_change_signatures() -> None:
         assert (whole == pieces).all()
         one_by_one = np.concatenate([signatures([t], spec) for t in texts])
         assert (whole == one_by_one).all()
+
+
+@pytest.mark.parametrize("scheme", ["kperm", "oph"])
+def test_kernel_groups_do_not_change_signatures(
+    scheme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import textqa.minhash
+
+    texts = ["", *(" ".join(alpha(j) for j in range(i, i + 3 * i)) for i in range(40)), ""]
+    spec = SignatureSpec(scheme=scheme, num_perm=16)  # type: ignore[arg-type]
+    h, off = shingle_hashes(texts, spec)
+    whole = signatures_from_shingles(h, off, spec)
+    # groups of 10 shingles: several documents per group, and documents larger than a group
+    monkeypatch.setattr(textqa.minhash, "_KERNEL_SHINGLES", 10)
+    grouped = signatures_from_shingles(h, off, spec)
+    assert (whole == grouped).all()
+    assert (whole[0] == EMPTY_VALUE).all()
 
 
 def _sets_with_jaccard(data: st.DataObject) -> tuple[str, str, float]:
@@ -296,6 +350,29 @@ def test_spec_round_trip_and_versions() -> None:
         SignatureSpec.from_dict({**spec.to_dict(), "extra": 1})
     with pytest.raises(UsageError, match="not valid JSON"):
         SignatureSpec.from_json("{")
+
+
+def test_spec_records_the_normalization_version() -> None:
+    from textqa.normalize import DEDUP_KEY_VERSION
+
+    spec = SignatureSpec()
+    assert spec.normalization_version == DEDUP_KEY_VERSION
+    assert spec.to_dict()["normalization_version"] == DEDUP_KEY_VERSION
+    assert SignatureSpec(normalization="none").normalization_version == 0
+    assert SignatureSpec(normalization_version=DEDUP_KEY_VERSION) == spec
+    # signatures made under another dedup-key version (or tokenizer) are refused
+    with pytest.raises(UsageError, match=r"dedup-key normalization version 0, but .* recompute"):
+        SignatureSpec.from_dict({**spec.to_dict(), "normalization_version": 0})
+    with pytest.raises(UsageError, match="tokenizer version 0, but"):
+        SignatureSpec.from_dict({**spec.to_dict(), "tokenizer_version": 0})
+    with pytest.raises(UsageError, match="normalization_version: 1 != 0"):
+        spec.require_compatible(SignatureSpec(normalization="casefold"))
+    # a spec stored before the normalization version was recorded
+    old = spec.to_dict()
+    del old["normalization_version"]
+    old["version"] = 1
+    with pytest.raises(UsageError, match=r"version 1 is not supported .*normalization version"):
+        SignatureSpec.from_dict(old)
 
 
 @pytest.mark.parametrize(

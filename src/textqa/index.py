@@ -213,7 +213,11 @@ class MinHashIndex:
                 f"{name}: index format version {meta.get('version')} is not supported (this "
                 f"textqa reads version {INDEX_VERSION}); rebuild the index"
             )
-        stored = SignatureSpec.from_dict(meta["spec"])
+        try:
+            stored = SignatureSpec.from_dict(meta["spec"])
+        except UsageError as exc:
+            advice = str(exc).removesuffix("; recompute the signatures")
+            raise InputError(f"{name}: {advice}; rebuild the index") from None
         if spec is not None:
             spec.require_compatible(stored)
         index = cls(

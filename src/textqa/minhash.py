@@ -74,8 +74,9 @@ __all__ = [
     "token_hashes",
 ]
 
-#: Version of the signature format; bumped whenever a change alters any signature value.
-SPEC_VERSION = 1
+#: Version of the signature format; bumped whenever a change alters any signature value or
+#: what a spec records (2: specs record the normalization profile's version).
+SPEC_VERSION = 2
 #: The token hash: UTF-8 bytes, 8-byte little-endian words folded with the splitmix64 finalizer.
 HASH_NAME = "bytes8-fmix64"
 #: Profiles known to :func:`normalize_for_hashing`.
@@ -98,8 +99,10 @@ _K_CHAR = _U(0xA0761D6478BD642F)  # offset for code points (char shingles)
 _LOW32 = _U(0xFFFFFFFF)
 #: how many uint64 cells one chunk of the k-permutation matrix may hold (8 MiB)
 _CHUNK_CELLS = 1 << 18
+#: shingles per group of documents in :func:`signatures_from_shingles`
+_KERNEL_SHINGLES = 1 << 16
 #: default bytes of text per batch (bounds memory whatever the corpus size)
-DEFAULT_BATCH_BYTES = 1 << 18
+DEFAULT_BATCH_BYTES = 1 << 17
 
 _WORD_RE = regex.compile(WORD_PATTERN)
 _WS_RE = regex.compile(r"\s+")
@@ -112,11 +115,14 @@ def fmix64(z: NDArray[np.uint64]) -> NDArray[np.uint64]:
     >>> int(fmix64(np.array([1], dtype=np.uint64))[0]) == _fmix64_int(1)
     True
     """
-    z ^= z >> _S30
+    t = z >> _S30
+    z ^= t
     z *= _C1
-    z ^= z >> _S27
+    np.right_shift(z, _S27, out=t)
+    z ^= t
     z *= _C2
-    z ^= z >> _S31
+    np.right_shift(z, _S31, out=t)
+    z ^= t
     return z
 
 
@@ -159,6 +165,10 @@ class SignatureSpec:
     normalization: str = "dedup-key"
     hash: str = HASH_NAME
     tokenizer_version: int = TOKENIZER_VERSION
+    #: the version of the ``normalization`` profile's output (``dedup-key``:
+    #: :data:`textqa.normalize.DEDUP_KEY_VERSION`; 0 for ``casefold`` and ``none``, which
+    #: are plain string methods); None means the current version
+    normalization_version: int | None = None
     version: int = SPEC_VERSION
 
     def __post_init__(self) -> None:
@@ -177,6 +187,20 @@ class SignatureSpec:
             )
         if not 0 <= self.seed <= _M64:
             raise UsageError(f"seed must be between 0 and 2**64-1, not {self.seed}")
+        current = _normalization_version(self.normalization)
+        if self.normalization_version is None:
+            object.__setattr__(self, "normalization_version", current)
+        elif self.normalization_version != current:
+            raise UsageError(
+                f"signature spec records {self.normalization} normalization version "
+                f"{self.normalization_version}, but this textqa normalizes with version "
+                f"{current}; recompute the signatures"
+            )
+        if self.tokenizer_version != TOKENIZER_VERSION:
+            raise UsageError(
+                f"signature spec records tokenizer version {self.tokenizer_version}, but this "
+                f"textqa tokenizes with version {TOKENIZER_VERSION}; recompute the signatures"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -193,11 +217,16 @@ class SignatureSpec:
             raise UsageError(
                 f"signature spec has unknown fields {unknown}; written by a newer textqa?"
             )
-        version = data.get("version", SPEC_VERSION)
+        version = data.get("version")
         if version != SPEC_VERSION:
+            older = (
+                " (older specs do not record the normalization version)"
+                if isinstance(version, int) and version < 2
+                else ""
+            )
             raise UsageError(
                 f"signature spec version {version} is not supported (this textqa reads version "
-                f"{SPEC_VERSION}); recompute the signatures"
+                f"{SPEC_VERSION}){older}; recompute the signatures"
             )
         return cls(**data)
 
@@ -233,14 +262,36 @@ recompute one side with the other's spec
 
     # -- derived parameters --------------------------------------------------------------
     def permutations(self) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
-        """The ``kperm`` multipliers (odd) and offsets, drawn from splitmix64 seeded by ``seed``."""
-        stream = _splitmix_stream(self.seed, 2 * self.num_perm)
-        a = np.array([v | 1 for v in stream[0::2]], dtype=np.uint64)
-        b = np.array(stream[1::2], dtype=np.uint64)
-        return a, b
+        """The ``kperm`` multipliers (odd) and offsets, drawn from splitmix64 seeded by ``seed``
+        (read-only arrays, computed once per seed and size)."""
+        return _permutations(self.seed, self.num_perm)
 
     def oph_seed(self) -> int:
-        return _splitmix_stream(self.seed ^ 0x5EED_0F_0E, 1)[0]
+        return _oph_seed(self.seed)
+
+
+@cache
+def _oph_seed(seed: int) -> int:
+    return _splitmix_stream(seed ^ 0x5EED_0F_0E, 1)[0]
+
+
+@cache
+def _normalization_version(profile: str) -> int:
+    if profile == "dedup-key":
+        from textqa.normalize import DEDUP_KEY_VERSION  # noqa: PLC0415
+
+        return DEDUP_KEY_VERSION
+    return 0
+
+
+@cache
+def _permutations(seed: int, num_perm: int) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
+    stream = _splitmix_stream(seed, 2 * num_perm)
+    a = np.array([v | 1 for v in stream[0::2]], dtype=np.uint64)
+    b = np.array(stream[1::2], dtype=np.uint64)
+    a.flags.writeable = False
+    b.flags.writeable = False
+    return a, b
 
 
 # -- normalization and tokens -----------------------------------------------------------------
@@ -288,63 +339,94 @@ def _dedup_ascii_table() -> bytes:
     return bytes(table)
 
 
-#: common non-ASCII punctuation, spaces and invisible characters of prose (curly quotes,
-#: dashes, no-break spaces, ellipsis, zero-width characters ...), candidates for the fast path
-_PROSE_PUNCT = (
-    "\u00a0\u00ab\u00bb\u00b7\u00a7\u00b6\u00a9\u00ae\u00b0\u00ad\u2002\u2003\u2004\u2005"
-    "\u2006\u2007\u2008\u2009\u200a\u200b\u200c\u200d\u2010\u2011\u2012\u2013\u2014\u2015"
-    "\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2032\u2033\u2039\u203a"
-    "\u202f\u2060\u2212\u3000\ufeff"
-)
-
-
-@cache
-def _prose_replacements() -> dict[str, str]:
-    """The :data:`_PROSE_PUNCT` characters that ``dedup-key`` turns into a space (or removes)
-    whatever surrounds them, with their replacement: derived from
-    :func:`textqa.normalize.normalize`, so the fast path cannot drift from the profile."""
-    from textqa.normalize import normalize  # noqa: PLC0415
-
-    out = {}
-    for ch in _PROSE_PUNCT:
-        folded = normalize(f"a{ch}a", "dedup-key")
-        if folded == "a a":
-            out[ch] = " "
-        elif folded == "aa":
-            out[ch] = ""
-    return out
-
-
+#: characters that may compose with the character before them (NFC/NFKC quick check "Maybe":
+#: combining marks, Hangul vowel and trailing jamo, a few vowel signs) and lone surrogates
+_MAY_COMPOSE_RE = regex.compile(r"[\p{NFC_QC=Maybe}\p{NFKC_QC=Maybe}\p{Cs}]")
+_CORE_CHAR_RE = regex.compile(r"[\p{L}\p{M}\p{Nd}_]")
 _NON_ASCII_RE = regex.compile(r"[^\x00-\x7f]")
 
 
-def _ascii_prose(text: str) -> bytes | None:
-    """``text`` as ASCII bytes after replacing prose punctuation (see :func:`_prose_replacements`),
-    or None when other non-ASCII characters remain. Only then is a per-character mapping
-    exact: with no combining marks left, nothing composes across the replaced characters."""
-    table = _prose_replacements()
-    found = set(_NON_ASCII_RE.findall(text))
-    if not found.issubset(table.keys()):
+def _fold_alone(ch: str) -> str | None:
+    """``dedup-key`` of the non-ASCII character ``ch`` when that does not depend on its
+    neighbours, else None; characters of the result that are neither word characters nor
+    spaces become spaces (they separate words).
+
+    Context-free means: ``ch`` and the first character of its compatibility decomposition are
+    starters that never compose with a preceding character, so NFKC, case folding and the
+    per-character folds of the profile act on it alone. Derived from
+    :func:`textqa.normalize.normalize` in two contexts, so it cannot drift from the profile.
+
+    >>> _fold_alone("\u2014"), _fold_alone("\u200b"), _fold_alone("\ufb01"), _fold_alone("\u00bd")
+    (' ', '', 'fi', '0 0')
+    >>> _fold_alone("\u0301") is None  # a combining mark composes with what precedes it
+    True
+    """
+    import unicodedata  # noqa: PLC0415
+
+    from textqa.normalize import normalize  # noqa: PLC0415
+
+    if unicodedata.combining(ch) or _MAY_COMPOSE_RE.match(ch):
         return None
-    for ch in found:
-        text = text.replace(ch, table[ch])
-    return text.encode("ascii")
+    decomposed = unicodedata.normalize("NFKD", ch)
+    if decomposed and (
+        unicodedata.combining(decomposed[0]) or _MAY_COMPOSE_RE.match(decomposed[0])
+    ):
+        return None
+    middles = set()
+    for left, right in (("a", "a"), ("\u00e9", "0")):
+        folded = normalize(f"{left}{ch}{right}", "dedup-key")
+        if len(folded) < 2 or folded[0] != left or folded[-1] != right:
+            return None
+        middles.add(folded[1:-1])
+    if len(middles) != 1:
+        return None
+    middle = middles.pop()
+    return "".join(c if c == " " or _CORE_CHAR_RE.match(c) else " " for c in middle)
+
+
+class _CharFolds(dict[str, "str | None"]):
+    """:func:`_fold_alone` per character, computed on first sight."""
+
+    def __missing__(self, ch: str) -> str | None:
+        out = self[ch] = _fold_alone(ch)
+        return out
+
+
+_CHAR_FOLDS = _CharFolds()
+
+
+def _fold_chars(text: str) -> str | None:
+    """``dedup-key`` of ``text`` character by character (ASCII characters left for the byte
+    table), or None when one of its non-ASCII characters depends on its neighbours."""
+    folds = _CHAR_FOLDS
+    replacements = []
+    for ch in set(_NON_ASCII_RE.findall(text)):
+        out = folds[ch]
+        if out is None:
+            return None
+        if out != ch:
+            replacements.append((ch, out))
+    for ch, out in replacements:
+        text = text.replace(ch, out)
+    return text
 
 
 def _word_bytes(text: str, profile: str) -> bytes:
     """Bytes whose byte-classifier tokens are exactly the regex tokens of the normalized text.
 
-    ASCII text passes through a translation table; other text is normalized, tokenized with
-    the regex and re-joined with spaces (its non-ASCII bytes classify as word characters).
+    ASCII text passes through a translation table; so does ``dedup-key`` text whose non-ASCII
+    characters fold alone (see :func:`_fold_alone`: the usual case, accents, dashes, quotes,
+    invisible characters, CJK ...); other text is normalized, tokenized with the regex and
+    re-joined with spaces (its non-ASCII bytes classify as word characters).
     """
     if text.isascii():
         if profile == "dedup-key":
             return text.encode("ascii").translate(_dedup_ascii_table())
         return (text.lower() if profile == "casefold" else text).encode("ascii")
     if profile == "dedup-key":
-        ascii_bytes = _ascii_prose(text)
-        if ascii_bytes is not None:
-            return ascii_bytes.translate(_dedup_ascii_table())
+        folded = _fold_chars(text)
+        if folded is not None:
+            return folded.encode("utf-8").translate(_dedup_ascii_table())
         text = normalize_for_hashing(text, profile)
         if text.isascii():
             return text.encode("ascii").translate(_dedup_ascii_table())
@@ -377,13 +459,17 @@ _CORE, _DIGIT, _JOIN_ANY, _JOIN_DIGIT = _byte_classes()
 _BYTE_MASKS = np.array([(1 << (8 * m)) - 1 for m in range(8)] + [_M64], dtype=np.uint64)
 
 
+#: zero bytes after a batch's text, so that an 8-byte read at any token byte stays inside
+_PAD = bytes(8)
+
+
 def _token_bounds(
     buf: NDArray[np.uint8], *, spaced: bool = False
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Start and end offsets of the tokens in a byte buffer (textqa's word notion on bytes).
 
-    ``spaced``: the buffer holds only token bytes, spaces and newlines (``dedup-key`` output,
-    where punctuation is already gone), so a token is a run of bytes above the space.
+    ``spaced``: the buffer holds only token bytes, spaces, newlines and NULs (``dedup-key``
+    output, where punctuation is already gone), so a token is a run of bytes above the space.
     """
     n = len(buf)
     if n == 0:
@@ -402,32 +488,35 @@ def _token_bounds(
     edge[n] = intok[n - 1]
     np.not_equal(intok[1:], intok[:-1], out=edge[1:n])
     pos = np.flatnonzero(edge)
-    return pos[0::2].astype(np.int64), pos[1::2].astype(np.int64)
+    return pos[0::2], pos[1::2]
 
 
 def _hash_spans(
     buf: NDArray[np.uint8], starts: NDArray[np.int64], ends: NDArray[np.int64]
 ) -> NDArray[np.uint64]:
-    """64-bit hashes of ``buf[starts[i]:ends[i]]`` (see :func:`_hash_bytes_int`)."""
+    """64-bit hashes of ``buf[starts[i]:ends[i]]`` (see :func:`_hash_bytes_int`); ``buf`` must
+    extend at least 7 bytes past the last token (see :data:`_PAD`)."""
     count = len(starts)
     if count == 0:
         return np.zeros(0, dtype=np.uint64)
-    padded = np.zeros(len(buf) + 8, dtype=np.uint8)
-    padded[: len(buf)] = buf
     # an unaligned little-endian uint64 view: words8[i] = bytes i..i+7
     words8: NDArray[np.uint64] = np.ndarray(
-        shape=(len(buf) + 1,), dtype="<u8", buffer=padded.data, offset=0, strides=(1,)
+        shape=(len(buf) - 7,), dtype="<u8", buffer=buf, offset=0, strides=(1,)
     )
     lengths = ends - starts
-    h = lengths.astype(np.uint64) * _K_LEN
-    h ^= words8[starts] & _BYTE_MASKS[np.minimum(lengths, 8)]
+    h = words8[starts]
+    # keep the token's own bytes: the low min(length, 8) bytes of the little-endian word
+    h &= np.take(_BYTE_MASKS, lengths, mode="clip")
+    h ^= lengths.view(np.uint64) * _K_LEN  # lengths are positive: the view is exact
     fmix64(h)
     long = np.flatnonzero(lengths > 8)
     off = 8
     while len(long):
         rest = lengths[long] - off
-        w = words8[starts[long] + off] & _BYTE_MASKS[np.minimum(rest, 8)]
-        h[long] = fmix64(h[long] ^ w)
+        w = words8[starts[long] + off]
+        w &= np.take(_BYTE_MASKS, rest, mode="clip")
+        w ^= h[long]
+        h[long] = fmix64(w)
         long = long[rest > 8]
         off += 8
     return h
@@ -487,7 +576,8 @@ def token_hashes(
     """
     parts = [_word_bytes(t, normalization) for t in texts]
     sizes = np.fromiter((len(p) + 1 for p in parts), dtype=np.int64, count=len(parts))
-    buf = np.frombuffer(b"\n".join(parts) + b"\n", dtype=np.uint8)
+    parts.append(_PAD)  # "text\ntext\n...text\n" followed by 8 NULs (never token bytes)
+    buf = np.frombuffer(b"\n".join(parts), dtype=np.uint8)
     starts, ends = _token_bounds(buf, spaced=normalization == "dedup-key")
     doc_ends = np.cumsum(sizes)
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
@@ -617,10 +707,25 @@ def shingle_sets(texts: Sequence[str], spec: SignatureSpec) -> ShingleSets:
 def signatures_from_shingles(
     hashes: NDArray[np.uint64], offsets: NDArray[np.int64], spec: SignatureSpec
 ) -> NDArray[np.uint32]:
-    """Signatures ``(documents, num_perm)`` from CSR shingle hashes (repeats allowed)."""
-    if spec.scheme == "kperm":
-        return _kperm(hashes, offsets, spec)
-    return _oph(hashes, offsets, spec)
+    """Signatures ``(documents, num_perm)`` from CSR shingle hashes (repeats allowed).
+
+    The work runs over groups of whole documents of about :data:`_KERNEL_SHINGLES` shingles,
+    so that its temporaries stay in the processor's cache whatever the input size.
+    """
+    kernel = _kperm if spec.scheme == "kperm" else _oph
+    ndocs = len(offsets) - 1
+    if len(hashes) <= _KERNEL_SHINGLES or ndocs <= 1:
+        return kernel(hashes, offsets, spec)
+    out = np.empty((ndocs, spec.num_perm), dtype=np.uint32)
+    lo = 0
+    while lo < ndocs:
+        # documents lo .. hi-1 hold at most the budget (a larger document goes alone)
+        budget = int(offsets[lo]) + _KERNEL_SHINGLES
+        hi = min(ndocs, max(lo + 1, int(np.searchsorted(offsets, budget, side="right")) - 1))
+        sub = offsets[lo : hi + 1]
+        out[lo:hi] = kernel(hashes[sub[0] : sub[-1]], sub - sub[0], spec)
+        lo = hi
+    return out
 
 
 def _kperm(
@@ -656,20 +761,22 @@ def _oph(
 ) -> NDArray[np.uint32]:
     ndocs = len(offsets) - 1
     k = spec.num_perm
-    seed = _U(spec.oph_seed())
-    h = hashes ^ seed
+    h = hashes ^ _U(_oph_seed(spec.seed))
     fmix64(h)
-    bins = (((h >> _S32) * _U(k)) >> _S32).astype(np.int64)
-    values = (h & _LOW32).astype(np.uint32)
-    del h
-    doc_of = np.repeat(np.arange(ndocs, dtype=np.int64), np.diff(offsets))
-    cell = doc_of * k + bins
-    del bins, doc_of
+    values = h.astype(np.uint32)  # the low 32 bits
+    if k > 1 and k & (k - 1) == 0:  # ((h >> 32) * k) >> 32 is a shift when k = 2**p
+        h >>= _U(65 - k.bit_length())
+    else:
+        h >>= _S32
+        h *= _U(k)
+        h >>= _S32
+    cell = h.view(np.int64)  # bins < k: the view is exact
+    cell += np.repeat(np.arange(0, ndocs * k, k, dtype=np.int64), np.diff(offsets))
     flat = np.full(ndocs * k, EMPTY_VALUE, dtype=np.uint32)
     np.minimum.at(flat, cell, values)
     filled = np.zeros(ndocs * k, dtype=bool)
     filled[cell] = True
-    del cell, values
+    del cell, h, values
     _densify(flat, filled, ndocs, k, spec.seed)
     return flat.reshape(ndocs, k)
 

@@ -45,6 +45,7 @@ from textqa.errors import UsageError
 from textqa.model import Span
 
 __all__ = [
+    "DEDUP_KEY_VERSION",
     "PROFILES",
     "STEPS",
     "Change",
@@ -864,6 +865,11 @@ class Profile:
         if unknown:
             raise UsageError(f"unknown normalization step(s): {', '.join(unknown)}")
 
+
+#: Version of the ``dedup-key`` profile's output: bumped whenever a change to the profile (or
+#: to a step it runs) can change the key of some text. Near-duplicate signature specs record it,
+#: so signatures and indexes made under another version are refused instead of silently mixed.
+DEDUP_KEY_VERSION = 1
 
 _SAFE_STEPS = ("surrogates", "mojibake", "newlines", "controls", "invisible", "bidi", "nfc")
 _DEDUP_STEPS = (

@@ -86,6 +86,15 @@ def add_parser(sub: Any, name: str) -> argparse.ArgumentParser:
         help="no progress line on standard error (it is shown only on a terminal anyway)",
     )
     p.add_argument(
+        "--explain",
+        nargs="*",
+        metavar="ID",
+        help="instead of clustering, explain one pair: exact and estimated Jaccard and the "
+        "matching regions as line ranges in both documents. Give two ids as printed in the "
+        "output (for files: the path), or none when the inputs hold exactly two documents. "
+        "Exit code 1 when the pair reaches --threshold",
+    )
+    p.add_argument(
         "--dask",
         metavar="ADDRESS",
         help="run the same job on a Dask cluster: a scheduler address (tcp://host:8786) or "
@@ -178,6 +187,10 @@ def run(args: argparse.Namespace) -> int:
         ngram=args.ngram,
         normalization=args.normalization,
     )
+    if args.explain is not None:
+        if args.dask:
+            raise UsageError("--explain runs locally: it cannot be combined with --dask")
+        return _explain(args, spec)
     if args.dask:
         from textqa.dask.command import dedup_job  # noqa: PLC0415 -- textqa[dask] on request
 
@@ -231,6 +244,98 @@ def run(args: argparse.Namespace) -> int:
     if not ids:
         warn(f"no documents found in {', '.join(args.inputs)}")
     return _report(args, result, ids)
+
+
+def _explain(args: argparse.Namespace, spec: Any) -> int:
+    """``--explain``: find the two documents in the inputs, explain the pair, write the
+    explanation; exit code 1 when the pair is a near-duplicate at ``--threshold``."""
+    from textqa.dedup import explain  # noqa: PLC0415
+
+    wanted: list[str] = list(args.explain)
+    if len(wanted) not in (0, 2):
+        raise UsageError(
+            f"--explain takes two document ids (or none for exactly two documents), "
+            f"not {len(wanted)}: {' '.join(wanted)}"
+        )
+    found: dict[str, tuple[Any, str]] = {}
+    docs: list[tuple[Any, str]] = []
+    for rec in _accepted(args, _Errors(args.on_error)):
+        key = _show(rec.id)
+        if not wanted:
+            docs.append((rec.id, rec.text))
+            if len(docs) > 2:
+                raise UsageError(
+                    "--explain without ids needs inputs holding exactly two documents; "
+                    "name the pair: --explain ID ID"
+                )
+        elif key in wanted and key not in found:
+            found[key] = (rec.id, rec.text)
+            if len(found) == len(set(wanted)):
+                break
+    if wanted:
+        missing = [w for w in dict.fromkeys(wanted) if w not in found]
+        if missing:
+            raise UsageError(
+                f"no document with id {missing[0]!r} in {', '.join(args.inputs)} (ids are "
+                "printed as in the clusters output: the id field's value, or the file path)"
+            )
+        docs = [found[w] for w in wanted]
+    elif len(docs) != 2:
+        raise UsageError(
+            f"--explain without ids needs inputs holding exactly two documents, not "
+            f"{len(docs)}; name the pair: --explain ID ID"
+        )
+    (id_a, text_a), (id_b, text_b) = docs
+    e = explain(text_a, text_b, spec)
+    near = e.jaccard >= args.threshold
+    if args.format == "jsonl":
+        obj = {
+            "a": id_a,
+            "b": id_b,
+            "jaccard": round(e.jaccard, 6),
+            "estimated": round(e.estimated, 6),
+            "threshold": args.threshold,
+            "near_duplicate": near,
+            "regions": [
+                {
+                    "a_lines": list(r.a_lines),
+                    "b_lines": list(r.b_lines),
+                    "a_span": list(r.a_span),
+                    "b_span": list(r.b_span),
+                    "words": r.words,
+                }
+                for r in e.regions
+            ],
+        }
+        out = json.dumps(obj, ensure_ascii=False) + "\n"
+    else:
+        unit = f"{spec.shingle} {spec.ngram}-grams"
+        verdict = "near-duplicates" if near else "not near-duplicates"
+        lines = [
+            f"A: {_show(id_a)}",
+            f"B: {_show(id_b)}",
+            f"exact Jaccard {e.jaccard:.3f} ({unit}), estimated {e.estimated:.3f} "
+            f"({spec.num_perm} slots, {spec.scheme}): {verdict} at threshold {args.threshold:g}",
+            f"{len(e.regions)} matching region{'s' if len(e.regions) != 1 else ''}"
+            + (":" if e.regions else ""),
+        ]
+        for r in e.regions:
+            lines.append(
+                f"  A lines {_lines(r.a_lines)}  =  B lines {_lines(r.b_lines)}  ({r.words:,} "
+                "equal words)"
+            )
+        out = "".join(line + "\n" for line in lines)
+    if args.output:
+        from textqa.atomic import write_atomic  # noqa: PLC0415
+
+        write_atomic(args.output, out.encode("utf-8"))
+    else:
+        sys.stdout.write(out)
+    return 1 if near else 0
+
+
+def _lines(span: tuple[int, int]) -> str:
+    return str(span[0]) if span[0] == span[1] else f"{span[0]}-{span[1]}"
 
 
 def _report(args: argparse.Namespace, result: Any, ids: Any) -> int:

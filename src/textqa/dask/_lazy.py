@@ -19,11 +19,14 @@ class Layer:
     this layer or of the dependencies (or lists of keys). Building Dask graphs with
     ``dask.delayed`` calls whose arguments are lists of other delayed values costs time
     cubic in the number of partitions (every call merges its arguments' graphs); one raw
-    layer is linear."""
+    layer is linear. ``upstream``: tasks of other names to hold in the layer too (the
+    inputs a job computes itself, see :func:`textqa.dask.partitions.partition_sources`)."""
 
-    def __init__(self, name: str, dependencies: list[Any]) -> None:
+    def __init__(
+        self, name: str, dependencies: list[Any], upstream: dict[Any, Any] | None = None
+    ) -> None:
         self.name = name
-        self.tasks: dict[Any, Any] = {}
+        self.tasks: dict[Any, Any] = dict(upstream or {})
         self.dependencies = dependencies
         self._graph: Any = None
 

@@ -39,7 +39,8 @@ def connect(
 ) -> Iterator[Any]:
     """A `distributed.Client` for the duration of the block. ``local[:N]`` starts a
     `distributed.LocalCluster` of N worker processes (default: the CPU count) listening on
-    the loopback interface only, without a dashboard; any other value is a scheduler address.
+    the loopback interface only, without a dashboard (and without the workers' profiler that
+    feeds it); any other value is a scheduler address.
     """
     try:
         distributed = dask_module("distributed")
@@ -50,7 +51,11 @@ def connect(
     where, workers = parse_address(address)
     if where == "local":
         n = workers or os.cpu_count() or 1
+        config = dask_module("dask.config")
         with (
+            # without a dashboard nobody reads the workers' statistical profiles: sampling
+            # every worker's stack each 10 ms would only cost time
+            config.set({"distributed.worker.profile.enabled": False}),
             distributed.LocalCluster(
                 n_workers=n,
                 threads_per_worker=threads_per_worker,

@@ -33,12 +33,13 @@ from typing import Any, Literal
 from textqa.dask._lazy import dask_module as _dask
 from textqa.dask._lazy import token
 from textqa.errors import InputError, UsageError
-from textqa.records import BadRecord, Record, is_jsonl, iter_jsonl, open_binary
+from textqa.records import BadRecord, Record, is_jsonl, iter_jsonl, iter_records, open_binary
 from textqa.sources import iter_files
 
 __all__ = [
     "DEFAULT_BLOCKSIZE",
     "Block",
+    "balanced_blocksize",
     "expand_inputs",
     "plan_blocks",
     "read_block",
@@ -52,6 +53,8 @@ DEFAULT_BLOCKSIZE = 64 << 20
 
 _PARQUET_SUFFIXES = (".parquet", ".pq")
 _GLOB_CHARS = frozenset("*?[")
+#: the reason `textqa.records.iter_records` gives a binary file it was asked to read
+_BINARY = "binary file"
 
 Kind = Literal["jsonl", "parquet", "text"]
 
@@ -153,6 +156,38 @@ def plan_blocks(
     return blocks
 
 
+def balanced_blocksize(
+    inputs: Iterable[str],
+    workers: int,
+    *,
+    input_format: str = "auto",
+    maximum: int = DEFAULT_BLOCKSIZE,
+) -> int:
+    """A block size that gives each of ``workers`` the same number of partitions of the
+    input bytes (as few as possible, none above ``maximum``): the job then ends on all workers
+    at about the same time, with the fewest tasks. Compressed files stay one partition each.
+
+    >>> import os, tempfile
+    >>> d = tempfile.mkdtemp()
+    >>> with open(os.path.join(d, "a.jsonl"), "w") as f:
+    ...     _ = f.write('{"text": "x"}\\n' * 1000)
+    >>> balanced_blocksize([d], 2), balanced_blocksize([d], 2, maximum=900)
+    (7000, 875)
+    """
+    if workers < 1:
+        raise UsageError(f"workers must be positive, not {workers}")
+    seen: set[str] = set()
+    total = 0
+    for block in plan_blocks(inputs, blocksize=maximum, input_format=input_format):
+        for flagged in block.paths:
+            path = flagged.removeprefix("!")
+            if path not in seen:
+                seen.add(path)
+                total += _size(path)
+    rounds = max(1, -(-total // (workers * maximum)))
+    return max(1, -(-total // (workers * rounds)))
+
+
 def _size(path: str) -> int:
     try:
         return os.path.getsize(path)
@@ -217,13 +252,19 @@ def read_block(
         return list(_jsonl_block(block, first_line, id_field, text_field))
     if block.kind == "parquet":
         return _parquet_block(block, id_field, text_field)
-    from textqa.records import _text_file  # noqa: PLC0415 -- the exact single-machine reading
-
     out: list[Record | BadRecord] = []
     for flagged in block.paths:
-        explicit = flagged.startswith("!")
-        out.extend(_text_file(flagged[1:] if explicit else flagged, max_size, explicit))
+        # the single-machine reading of one text file; a file met while walking a directory
+        # (not named) is skipped silently when binary, as textqa dedup skips it
+        path = flagged.removeprefix("!")
+        for rec in iter_records([path], input_format="text", max_size=max_size):
+            if flagged.startswith("!") or not _binary(rec):
+                out.append(rec)
     return out
+
+
+def _binary(rec: Record | BadRecord) -> bool:
+    return isinstance(rec, BadRecord) and rec.reason == _BINARY
 
 
 def _jsonl_block(
