@@ -123,13 +123,14 @@ def test_findings_are_frozen() -> None:
 
 # -- the fast C-level passes of parse against slow, obviously correct references ---------------
 def _reference_tokens(text: str) -> list[tuple[str, int, int, str]]:
-    """One regex match at a time; a token is a number when no character is a letter."""
+    """One regex match at a time; a token is a number when no character is a letter (by the
+    `regex` module's Unicode tables, which may be newer than the interpreter's)."""
     import regex
 
     from textqa.tokenize import WORD_PATTERN
 
     return [
-        (m.group(), m.start(), m.end(), "word" if any(c.isalpha() for c in m.group()) else "number")
+        (m.group(), m.start(), m.end(), "word" if regex.search(r"\p{L}", m.group()) else "number")
         for m in regex.finditer(WORD_PATTERN, text)
     ]
 
