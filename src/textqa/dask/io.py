@@ -354,19 +354,15 @@ def _jsonl_block(
         yield from iter_jsonl(lines, path, id_field=id_field, text_field=text_field)  # type: ignore[arg-type]
 
 
-class _lines_until:
-    """The lines of ``fh`` that start before byte ``end``."""
-
-    def __init__(self, fh: Any, end: int) -> None:
-        self.fh = fh
-        self.end = end
-
-    def __iter__(self) -> Iterator[bytes]:
-        while self.fh.tell() < self.end:
-            line = self.fh.readline()
-            if not line:
-                return
-            yield line
+def _lines_until(fh: Any, end: int) -> Iterator[bytes]:
+    """The lines of ``fh``, from its position, that start before byte ``end`` (positions
+    counted from the line lengths: no ``tell`` per line)."""
+    pos = fh.tell()
+    for line in fh:
+        if pos >= end:
+            return
+        yield line
+        pos += len(line)
 
 
 def _parquet_block(block: Block, id_field: str, text_field: str) -> list[Record | BadRecord]:
