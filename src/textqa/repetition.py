@@ -53,12 +53,12 @@ __all__ = [
     "is_list_like",
     "is_section_boundary",
     "key_hash",
+    "masked_key",
     "min_docs_for",
     "near_repeated_paragraphs",
     "remove_paragraph_edit",
     "repeated_lines",
     "repeated_paragraphs",
-    "masked_key",
     "repetition_key",
 ]
 
