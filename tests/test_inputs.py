@@ -156,3 +156,25 @@ def test_file_changing_while_read_is_reported(
     monkeypatch.setattr(sources, "_restat", real)
     assert main(["check", str(f)]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_jobs_feed_every_corpus_rule_from_the_workers(tmp_path: Path) -> None:
+    """TQ204, TQ301 and TQ402 (the corpus rules) give the same findings whether the documents
+    are summarized in worker processes or parsed in this one."""
+    from textqa.check import check_paths
+    from textqa.config import Settings
+
+    footer = "Questions about this page go to the documentation team at the usual address."
+    body = " ".join(f"paragraph{chr(97 + i % 26)}{chr(97 + i // 26)} text" for i in range(40))
+    for i in range(12):
+        parts = [f"Page {i} talks about its own topic number {i} in a sentence or two.", footer]
+        if i % 4 == 0:
+            parts.append(body)  # near-duplicate files
+        if i == 5:
+            parts.append("A lonely sentnce slipped into this part of the page.")  # TQ402
+        (tmp_path / f"p{i:02}.md").write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+    settings = Settings(select=("ALL",), spelling="full")
+    one = check_paths([str(tmp_path)], settings=settings, jobs=1)
+    two = check_paths([str(tmp_path)], settings=settings, jobs=2)
+    assert one == two
+    assert {"TQ204", "TQ301", "TQ402"} <= {f.code for f in one.findings}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import textqa
 
@@ -158,3 +160,49 @@ def test_rst_further_signatures_of_an_object_description_are_masked() -> None:
     )
     assert {"spawnl", "spawnve", "noindex"} <= masked_words(text, "x.rst")
     assert {"Execute", "program", "following", "line"} <= prose_words(text, "x.rst")
+
+
+_RST_PIECES = [
+    "Some prose here.",
+    "Ends with a colon::",
+    "Expanded form: ::",
+    "   indented literal",
+    "      deeper",
+    "",
+    "",
+    ".. note::",
+    ".. code-block:: python",
+    ".. function:: spawn(a)",
+    "   spawnv(b)",
+    "   :noindex:",
+    "   :param x: a value",
+    ".. _target:",
+    ".. [1] A footnote.",
+    "..",
+    "  .. |sub| image:: x.png",
+    ">>> print(1)",
+    "1",
+    "  >>> nested",
+    " ",
+    "\u3000x",
+    ":field: value",
+]
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["", " ", "  ", "   ", "    "]), st.sampled_from(_RST_PIECES)),
+        max_size=25,
+    )
+)
+def test_rst_blocks_by_opener_equal_the_line_walk(pieces: list[tuple[str, str]]) -> None:
+    """The fast reST block scan (only lines that can open a block) against the line walk."""
+    from textqa.markup import _rst_by_line, _rst_by_opener, line_spans
+
+    text = "\n".join(indent + body for indent, body in pieces)
+    lines = line_spans(text)
+    slow: list[tuple[int, int]] = []
+    fast: list[tuple[int, int]] = []
+    _rst_by_line(text, lines, slow)
+    _rst_by_opener(text, lines, fast)
+    assert fast == slow

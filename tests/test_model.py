@@ -119,3 +119,70 @@ def test_findings_are_frozen() -> None:
     doc = textqa.parse("x")
     with pytest.raises(FrozenInstanceError):
         doc.text = "y"  # type: ignore[misc]
+
+
+# -- the fast C-level passes of parse against slow, obviously correct references ---------------
+def _reference_tokens(text: str) -> list[tuple[str, int, int, str]]:
+    """One regex match at a time; a token is a number when no character is a letter (by the
+    `regex` module's Unicode tables, which may be newer than the interpreter's)."""
+    import regex
+
+    from textqa.tokenize import WORD_PATTERN
+
+    return [
+        (m.group(), m.start(), m.end(), "word" if regex.search(r"\p{L}", m.group()) else "number")
+        for m in regex.finditer(WORD_PATTERN, text)
+    ]
+
+
+def _reference_lines(text: str) -> list[tuple[int, int, int]]:
+    out, start, i = [], 0, 0
+    while i < len(text):
+        if text[i] in "\r\n":
+            nxt = i + 2 if text.startswith("\r\n", i) else i + 1
+            out.append((start, i, nxt))
+            start = i = nxt
+        else:
+            i += 1
+    out.append((start, len(text), len(text)))
+    return out
+
+
+_token_texts = st.lists(
+    st.one_of(
+        texts,
+        st.sampled_from(
+            ["3.14", "1,000", "x2", "2x", "_1", "1_", "1-2", "a.1", "1.a", "1.", "²", "٣"]
+        ),
+        st.text(st.sampled_from("a1_.,-'’\u2010\u0301 \n"), max_size=8),
+    ),
+    max_size=12,
+).map("".join)
+
+
+@given(_token_texts)
+def test_tokenize_equals_one_match_at_a_time(text: str) -> None:
+    from textqa.tokenize import tokenize
+
+    assert [tuple(t[:4]) for t in tokenize(text)] == _reference_tokens(text)
+
+
+@given(texts)
+def test_line_spans_equal_a_character_scan(text: str) -> None:
+    from textqa.markup import line_spans
+
+    assert line_spans(text) == _reference_lines(text)
+    assert line_spans(text.replace("\r", "")) == _reference_lines(text.replace("\r", ""))
+
+
+@given(texts, kinds)
+def test_words_and_prose_paragraphs_agree_with_the_tokens(text: str, kind: str) -> None:
+    doc = textqa.parse(text, kind=kind)  # type: ignore[arg-type]
+    words = [t for t in doc.tokens if t.kind == "word" and not t.masked]
+    assert list(doc.words) == words
+    assert list(doc.word_starts) == [t.start for t in words]
+    for p in doc.paragraphs:
+        assert p.prose == any(p.start <= t.start < p.end for t in words)
+    blank = [not text[ln.start : ln.end].strip() for ln in doc.lines]
+    covered = [i for p in doc.paragraphs for i in range(p.first_line - 1, p.last_line)]
+    assert covered == [i for i, b in enumerate(blank) if not b]

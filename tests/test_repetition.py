@@ -311,3 +311,20 @@ def test_near_repeat_skips_parallel_list_items_but_exact_copies_count() -> None:
     assert _codes(textqa.check(f"{a}\n\n{a}\n", path="n.md", select=["TQ201"])) == [
         ("TQ201", "3:1")
     ]
+
+
+_titled = st.lists(
+    st.one_of(
+        repetitive_documents,
+        st.sampled_from(["Title", "=====", "  ---  ", "# Heading", "~~", "* item", "```", "x\ty"]),
+    ),
+    max_size=8,
+).map("\n".join)
+
+
+@given(_titled, kinds)
+def test_section_boundaries_in_one_pass_equal_the_per_paragraph_check(text: str, kind: str) -> None:
+    from textqa.repetition import _section_boundaries, is_section_boundary
+
+    doc = textqa.parse(text, kind=kind)  # type: ignore[arg-type]
+    assert _section_boundaries(doc) == [is_section_boundary(doc, p) for p in doc.paragraphs]

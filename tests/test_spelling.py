@@ -377,3 +377,21 @@ def test_configuration_file_spelling_keys(tmp_path: Path) -> None:
     assert b"TQ401" not in out.stdout  # 'teh' is in the configured words file
     strict = run_cli("check", "--spelling", "strict", str(f))
     assert strict.returncode == 0, strict.stdout
+
+
+@given(
+    st.lists(st.text(st.characters(exclude_characters="\n", exclude_categories=("Cs",)))),
+    st.lists(st.text(max_size=6), max_size=20),
+)
+def test_sorted_words_binary_search_equals_a_set(words: list[str], probes: list[str]) -> None:
+    from textqa.lexicon import SortedWords
+
+    unique = sorted({w for w in words if w})
+    table = SortedWords("".join(w + "\n" for w in unique))
+    oracle = set(unique)
+    for probe in [*probes, *unique]:
+        assert (probe in table) == (probe in oracle)
+    table = SortedWords(table.text, set_after=0)  # the set built after many lookups agrees
+    for probe in [*probes, *unique]:
+        assert (probe in table) == (probe in oracle)
+    assert len(table) == len(unique)

@@ -5,6 +5,9 @@ A rule family is a module named in :data:`textqa.rules.FAMILIES`. It may define
 * ``check_document(doc: Document, ctx: Context) -> Iterable[Finding]`` for ``document`` rules;
 * ``corpus_checker(ctx: Context) -> CorpusChecker`` for ``corpus`` rules (files checked
   together): ``add(doc)`` is called once per document in input order, then ``findings()``.
+  A checker may also split ``add`` in two: ``summarize(doc)`` returns a small picklable
+  summary of one document and ``add_summary(summary)`` counts it. With ``jobs`` > 1 the
+  summaries are computed in the worker processes, so no document is parsed twice.
 
 Family modules are imported only when one of their rules is enabled, so a run that needs no
 numpy never imports it.
@@ -52,6 +55,10 @@ class CorpusChecker(Protocol):
     def add(self, doc: Document) -> None: ...
 
     def findings(self) -> Iterable[Finding]: ...
+
+
+def _summarizes(checker: CorpusChecker) -> bool:
+    return hasattr(checker, "summarize") and hasattr(checker, "add_summary")
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,8 +216,11 @@ class _FileResult:
     path: str
     findings: tuple[Finding, ...] = ()
     skipped: Skipped | None = None
-    #: the decoded text, for the corpus checkers of the parent process (which parses it again:
-    #: pickling a parsed Document costs more than parsing it)
+    #: what a worker computed for each corpus checker of the parent (`CorpusChecker`
+    #: ``summarize``), in the parent's checker order
+    summaries: tuple[object, ...] | None = None
+    #: the decoded text, when some corpus checker cannot summarize: the parent parses it again
+    #: (pickling a parsed Document costs more than parsing it)
     text: str | None = None
     suppressions: Suppressions | None = None
 
@@ -224,10 +234,18 @@ def _check_file(runner: _Runner, path: str, *, keep_doc: bool) -> _FileResult:
     doc = parse(source.text, path)
     found = runner.run(doc, feed_corpus=not keep_doc)
     sups = runner.suppressions.get(path)
+    summaries: tuple[object, ...] | None = None
+    text: str | None = None
+    if keep_doc:
+        if all(_summarizes(c) for c in runner.corpus):
+            summaries = tuple(c.summarize(doc) for c in runner.corpus)  # type: ignore[attr-defined]
+        else:
+            text = source.text
     return _FileResult(
         path,
         tuple(found),
-        text=source.text if keep_doc else None,
+        summaries=summaries,
+        text=text,
         suppressions=sups[-1] if sups else None,
     )
 
@@ -238,7 +256,8 @@ _WORKER: _Runner | None = None
 
 def _init_worker(settings: Settings) -> None:
     global _WORKER  # noqa: PLW0603 -- one runner per worker process, built at start-up
-    _WORKER = _Runner(settings, corpus=False)
+    # the worker's corpus checkers only summarize documents for the parent's checkers
+    _WORKER = _Runner(settings)
 
 
 def _check_chunk(paths: list[str], keep_docs: bool) -> list[_FileResult]:
@@ -268,6 +287,33 @@ def _parallel(
             yield from chunk
 
 
+#: with ``jobs=0`` (automatic), files are checked in worker processes only when there is at
+#: least this much text: below it, starting the workers costs more than they save
+AUTO_JOBS_MIN_BYTES = 1_000_000
+
+
+def auto_jobs(files: Sequence[str]) -> int:
+    """The worker count ``jobs=0`` picks: one per available CPU (at most 8) when the files
+    hold at least :data:`AUTO_JOBS_MIN_BYTES` and there are at least 4 files per worker,
+    else 1 (a pre-commit run over a few files stays in one process)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cpus = os.cpu_count() or 1
+    jobs = min(cpus, 8, len(files) // 4)
+    if jobs < 2:
+        return 1
+    total = 0
+    for path in files:
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            continue
+        if total >= AUTO_JOBS_MIN_BYTES:
+            return jobs
+    return 1
+
+
 def check_paths(
     paths: Iterable[str],
     *,
@@ -283,7 +329,8 @@ def check_paths(
     While walking folders, ``settings.exclude`` globs, git-ignored paths (``gitignore``, inside
     a git work tree) and symbolic links are skipped (links out of the tree are listed in
     ``skipped``). ``jobs`` > 1 checks files in that many worker processes (corpus rules still see
-    every document, in input order); the result is identical to ``jobs=1``.
+    every document, in input order); the result is identical to ``jobs=1``. ``jobs=0``
+    picks the number with `auto_jobs`.
 
     Raises `textqa.errors.InputError` for a missing path. Files that cannot be checked are
     returned in ``CheckResult.skipped``; a file that is not UTF-8 yields a TQ100 finding.
@@ -299,6 +346,9 @@ def check_paths(
     )
     results: Iterable[_FileResult]
     parallel = False
+    if jobs == 0:
+        files = iter(file_list := list(files))
+        jobs = auto_jobs(file_list)
     if jobs > 1:
         file_list = list(files)
         parallel = len(file_list) >= 2 * jobs
@@ -316,7 +366,10 @@ def check_paths(
             continue
         checked += 1
         out.extend(res.findings)
-        if res.text is not None:
+        if res.summaries is not None:
+            for checker, summary in zip(runner.corpus, res.summaries, strict=True):
+                checker.add_summary(summary)  # type: ignore[attr-defined]
+        elif res.text is not None:
             doc = parse(res.text, res.path)
             for checker in runner.corpus:
                 checker.add(doc)

@@ -570,8 +570,17 @@ class _CorpusChecker:
         self.docs: list[tuple[str | None, str, FileKind]] = []
 
     def add(self, doc: Document) -> None:
-        if len(doc.tokens) >= self.min_words:
-            self.docs.append((doc.path, doc.text, doc.kind))
+        self.add_summary(self.summarize(doc))
+
+    def summarize(self, doc: Document) -> tuple[str | None, str, FileKind] | None:
+        """What the checker keeps of one document: path, text and kind, or None when it is
+        too short to compare."""
+        return (doc.path, doc.text, doc.kind) if len(doc.tokens) >= self.min_words else None
+
+    def add_summary(self, summary: tuple[str | None, str, FileKind] | None) -> None:
+        """Keep one document's :meth:`summarize` result (in input order)."""
+        if summary is not None:
+            self.docs.append(summary)
 
     def findings(self) -> Iterator[Finding]:
         if len(self.docs) < 2:

@@ -30,6 +30,7 @@ __all__ = [
     "Language",
     "Lexicon",
     "MisspellingTable",
+    "SortedWords",
     "lexicon",
     "misspellings",
     "normalize_apostrophes",
@@ -153,18 +154,73 @@ def lexicon(language: Language = "en") -> Lexicon:
     return Lexicon(language)
 
 
+class SortedWords:
+    """Membership in a sorted list of words held as one newline-terminated text.
+
+    The first lookups binary-search the text itself (a few microseconds each, nothing built);
+    after ``set_after`` lookups the words become a set. A run over one small file, the
+    pre-commit case, asks a few dozen words and never pays for a 95,000-word set.
+
+    >>> words = SortedWords("apple\\nbanana\\ncherry\\n")
+    >>> "banana" in words, "bananas" in words, "" in words, len(words)
+    (True, False, False, 3)
+    """
+
+    __slots__ = ("_lookups", "_set", "set_after", "text")
+
+    def __init__(self, text: str, *, set_after: int = 512) -> None:
+        self.text = text
+        #: lookups answered by binary search before the set is built
+        self.set_after = set_after
+        self._set: frozenset[str] | None = None
+        self._lookups = 0
+
+    def __contains__(self, word: object) -> bool:
+        if self._set is not None:
+            return word in self._set
+        if not isinstance(word, str) or not word or "\n" in word:
+            return False
+        self._lookups += 1
+        if self._lookups > self.set_after:
+            self._set = frozenset(self.text.split("\n")[:-1])
+            return word in self._set
+        return self.find(word) >= 0
+
+    def find(self, word: str) -> int:
+        """The offset of ``word``'s line in :attr:`text`, or -1."""
+        text = self.text
+        lo, hi = 0, len(text)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            start = text.rfind("\n", lo, mid) + 1 or lo
+            end = text.find("\n", mid)
+            if end < 0:
+                end = hi
+            line = text[start:end]
+            if line == word:
+                return start
+            if line < word:
+                lo = end + 1
+            else:
+                hi = start
+        return -1
+
+    def __len__(self) -> int:
+        return self.text.count("\n")
+
+
 class MisspellingTable:
     """Known misspellings (lower case) -> their corrections, from typos' table.
 
-    Membership uses a set of the wrong forms; the corrections are split only on the first hit.
+    Membership searches the sorted wrong forms (`SortedWords`); the corrections are split only
+    on the first hit.
     """
 
     def __init__(self) -> None:
         raw = _sections("misspellings.txt.gz")
-        self._wrong_list = raw["wrong"].split("\n")[:-1]
-        self._wrong = frozenset(self._wrong_list)
         #: the known misspellings (lower case), for fast membership tests
-        self.wrong_forms = self._wrong
+        self.wrong_forms = SortedWords(raw["wrong"])
+        self._wrong_list: list[str] | None = None
         self._right_raw = raw["right"]
         self._right: list[str] | None = None
         redup = raw["reduplicated"].split("\n")[:-1]
@@ -173,25 +229,29 @@ class MisspellingTable:
         #: ... and any case, lower-cased (``Isis`` excuses ``ISIS``)
         self.reduplicated_any = frozenset(w.lower() for w in redup)
 
+    def _lists(self) -> tuple[list[str], list[str]]:
+        if self._wrong_list is None or self._right is None:
+            self._wrong_list = self.wrong_forms.text.split("\n")[:-1]
+            self._right = self._right_raw.split("\n")
+        return self._wrong_list, self._right
+
     def __contains__(self, word: object) -> bool:
-        return word in self._wrong
+        return word in self.wrong_forms
 
     def __len__(self) -> int:
-        return len(self._wrong_list)
+        return len(self.wrong_forms)
 
     def get(self, word: str) -> tuple[str, ...] | None:
         """The corrections of a lower-case misspelling, or None."""
-        if word not in self._wrong:
+        if word not in self.wrong_forms:
             return None
-        if self._right is None:
-            self._right = self._right_raw.split("\n")
-        i = bisect.bisect_left(self._wrong_list, word)
-        return tuple(self._right[i].split(","))
+        wrong, right = self._lists()
+        i = bisect.bisect_left(wrong, word)
+        return tuple(right[i].split(","))
 
     def items(self) -> Iterable[tuple[str, tuple[str, ...]]]:
-        if self._right is None:
-            self._right = self._right_raw.split("\n")
-        for w, r in zip(self._wrong_list, self._right, strict=False):
+        wrong, right = self._lists()
+        for w, r in zip(wrong, right, strict=False):
             yield w, tuple(r.split(","))
 
 

@@ -18,15 +18,16 @@ still read everything. Masking is by file kind:
 from __future__ import annotations
 
 import bisect
+import itertools
 import operator
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import regex
 
-from textqa.model import FileKind, Span, Token
-from textqa.tokenize import tokenize
+from textqa.model import FileKind, Span
+from textqa.tokenize import TokenColumns, token_columns
 
 __all__ = ["kind_for_path", "line_spans", "mask", "merge_spans"]
 
@@ -98,33 +99,38 @@ def _ident_start(word: str) -> bool:
 _DOT_CALL_RE = re.compile(r"(?<=\w)(?:\.(?=[A-Za-z_])|\(\))")
 
 
-def identifier_spans(text: str, words: Sequence[Token]) -> list[tuple[int, int]]:
-    """Spans of identifiers among the word tokens: ``snake_case`` and ``_private`` names, dotted
+def identifier_spans(text: str, words: TokenColumns) -> list[tuple[int, int]]:
+    """Spans of identifiers among the tokens: ``snake_case`` and ``_private`` names, dotted
     names (``os.path.join``) and calls (``open()``), with a trailing ``()`` included.
 
-    >>> from textqa.tokenize import tokenize
+    >>> from textqa.tokenize import token_columns
     >>> text = "Use os.path.join() or my_var, not open() nor 3.14."
-    >>> [text[s:e] for s, e in identifier_spans(text, tokenize(text))]
+    >>> [text[s:e] for s, e in identifier_spans(text, token_columns(text))]
     ['my_var', 'os.path.join()', 'open()']
     """
-    out = [(w.start, w.end) for w in words if "_" in w.text]
-    n = len(words)
+    texts, starts, ends, _ = words
+    out = list(
+        itertools.compress(
+            zip(starts, ends, strict=True), map(operator.contains, texts, itertools.repeat("_"))
+        )
+    )
+    n = len(texts)
     done = -1  # index of the last token already consumed by a dotted chain
     for m in _DOT_CALL_RE.finditer(text):
-        i = bisect.bisect_left(words, m.start(), key=_END) if n else 0
-        if i >= n or i <= done or words[i].end != m.start() or not _ident_start(words[i].text):
+        i = bisect.bisect_left(ends, m.start())
+        if i >= n or i <= done or ends[i] != m.start() or not _ident_start(texts[i]):
             continue
-        start = words[i].start
-        end = words[i].end
+        start = starts[i]
+        end = ends[i]
         j = i
         while (
             j + 1 < n
-            and words[j + 1].start == end + 1
+            and starts[j + 1] == end + 1
             and text[end] == "."
-            and _ident_start(words[j + 1].text)
+            and _ident_start(texts[j + 1])
         ):
             j += 1
-            end = words[j].end
+            end = ends[j]
         if text.startswith("()", end):
             end += 2
         done = j
@@ -132,14 +138,11 @@ def identifier_spans(text: str, words: Sequence[Token]) -> list[tuple[int, int]]
     return out
 
 
-_END = operator.attrgetter("end")
-
-
-def _common(text: str, out: list[tuple[int, int]], words: Sequence[Token] | None) -> None:
+def _common(text: str, out: list[tuple[int, int]], words: TokenColumns | None) -> None:
     for rx in (_URL_RE, _IDENT_RE):
         out.extend(m.span() for m in rx.finditer(text))
     _emails(text, out)
-    out.extend(identifier_spans(text, tokenize(text) if words is None else words))
+    out.extend(identifier_spans(text, token_columns(text) if words is None else words))
 
 
 _EOL_RE = regex.compile(r"\r\n|\r|\n")
@@ -151,6 +154,12 @@ def line_spans(text: str) -> list[tuple[int, int, int]]:
     >>> line_spans("a\\r\\nb\\rc\\n")
     [(0, 1, 3), (3, 4, 5), (5, 6, 7), (7, 7, 7)]
     """
+    if "\r" not in text:
+        # the common case, without a Python-level step per line: lengths and running sums
+        lengths = list(map(len, text.split("\n")))
+        starts = [0, *itertools.accumulate(map(operator.add, lengths[:-1], itertools.repeat(1)))]
+        ends = list(map(operator.add, starts, lengths))
+        return list(zip(starts, ends, [*starts[1:], len(text)], strict=True))
     out: list[tuple[int, int, int]] = []
     pos = 0
     for m in _EOL_RE.finditer(text):
@@ -339,7 +348,115 @@ _RST_INLINE = [
 ]
 
 
+#: lines that can open a reST block: explicit markup (``..``), a doctest (``>>>``), or a
+#: paragraph ending in ``::`` (a literal block follows); the others never start a masked block
+_RST_OPENER_RE = re.compile(r"^[^\S\n]*(?:\.\.|>>>)", re.MULTILINE)
+_RST_LITERAL_RE = re.compile(r"::[^\S\n]*$", re.MULTILINE)
+_OUTDENTED_RE_CACHE: dict[int, re.Pattern[str]] = {}
+
+
+def _outdented(base: int) -> re.Pattern[str]:
+    """Matches the start of a non-blank line indented ``base`` columns or less (no tabs)."""
+    rx = _OUTDENTED_RE_CACHE.get(base)
+    if rx is None:
+        rx = _OUTDENTED_RE_CACHE[base] = re.compile(rf"^[^\S\n]{{0,{base}}}\S", re.MULTILINE)
+    return rx
+
+
 def _rst(text: str, lines: list[tuple[int, int, int]], out: list[tuple[int, int]]) -> None:
+    if "\r" in text or "\t" in text:
+        _rst_by_line(text, lines, out)  # indentation and line starts need the careful walk
+    else:
+        _rst_by_opener(text, lines, out)
+    for rx in _RST_INLINE:
+        out.extend(m.span() for m in rx.finditer(text))
+
+
+def _rst_by_opener(
+    text: str, lines: list[tuple[int, int, int]], out: list[tuple[int, int]]
+) -> None:
+    """`_rst_by_line`'s result, visiting only the lines that can open a block (the text has
+    ``\n`` line ends and no tabs, so indentation is the count of leading whitespace)."""
+    nlines = len(lines)
+    starts = [s for s, _, _ in lines]
+    ends = [e for _, e, _ in lines]
+    bodies = map(text.__getitem__, map(slice, starts, ends))
+    blank = list(map(operator.not_, map(str.strip, bodies)))
+    filled = [i for i, b in enumerate(blank) if not b]  # non-blank line indices
+    empty = [i for i, b in enumerate(blank) if b]
+    line_of = {s: i for i, s in enumerate(starts)}
+    openers = {line_of[m.start()] for m in _RST_OPENER_RE.finditer(text)}
+    for m in _RST_LITERAL_RE.finditer(text):
+        openers.add(bisect.bisect_right(starts, m.start()) - 1)
+
+    def last_filled(lo: int, hi: int) -> int:
+        """The last non-blank line in ``(lo, hi)``, else ``lo``."""
+        k = bisect.bisect_left(filled, hi) - 1
+        return filled[k] if k >= 0 and filled[k] > lo else lo
+
+    def block_end(i: int, base: int) -> int:
+        """Index of the last line of the block indented deeper than ``base`` after line i."""
+        if i + 1 >= nlines:
+            return i
+        m = _outdented(base).search(text, starts[i + 1])
+        stop = bisect.bisect_right(starts, m.start()) - 1 if m else nlines
+        return last_filled(i, stop)
+
+    i = 0  # lines before i are inside a block already masked
+    forced: tuple[int, bool] = (0, True)  # the prev_blank state right after a block
+    for c in sorted(openers):
+        if c < i:
+            continue
+        prev_blank = forced[1] if c == forced[0] else (blank[c - 1] if c > 0 else True)
+        s, e, _ = lines[c]
+        line = text[s:e]
+        d = _DIRECTIVE_RE.match(line)
+        if d:
+            base = len(d.group(1))
+            name = d.group(2).lower()
+            last = block_end(c, base)
+            if name in _PROSE_DIRECTIVES:
+                out.append((s, e))
+                j = c + 1
+                while j <= last and (
+                    _OPTION_LINE_RE.match(text[starts[j] : ends[j]])
+                    or (name in _SIGNATURE_DIRECTIVES and not blank[j])
+                ):
+                    out.append((starts[j], ends[j]))
+                    j += 1
+                i, forced = j, (j, False)
+                continue
+            out.append((s, ends[last]))
+            i = last + 1
+            forced = (i, False)
+            continue
+        if _EXPLICIT_RE.match(line) and not _FOOTNOTE_RE.match(line):
+            last = block_end(c, _indent(line))
+            out.append((s, ends[last]))
+            i = last + 1
+            forced = (i, False)
+            continue
+        if prev_blank and line.lstrip().startswith(">>>"):
+            k = bisect.bisect_right(empty, c)
+            j = (empty[k] if k < len(empty) else nlines) - 1
+            out.append((s, ends[j]))
+            i = j + 1
+            forced = (i, False)
+            continue
+        if not blank[c] and line.rstrip().endswith("::"):
+            base = _indent(line)
+            k = bisect.bisect_right(filled, c)
+            j = filled[k] if k < len(filled) else nlines
+            if j < nlines and j > c + 1 and _indent(text[starts[j] : ends[j]]) > base:
+                last = block_end(j - 1, base)
+                out.append((starts[j], ends[last]))
+                i = last + 1
+                forced = (i, False)
+                continue
+        i = c + 1
+
+
+def _rst_by_line(text: str, lines: list[tuple[int, int, int]], out: list[tuple[int, int]]) -> None:
     nlines = len(lines)
 
     def block_end(i: int, base: int) -> int:
@@ -416,19 +533,17 @@ def _rst(text: str, lines: list[tuple[int, int, int]], out: list[tuple[int, int]
                 continue
         prev_blank = blank
         i += 1
-    for rx in _RST_INLINE:
-        out.extend(m.span() for m in rx.finditer(text))
 
 
 def mask(
     text: str,
     kind: FileKind,
     lines: list[tuple[int, int, int]] | None = None,
-    words: Sequence[Token] | None = None,
+    words: TokenColumns | None = None,
 ) -> tuple[Span, ...]:
     """The merged, sorted masked spans of ``text`` for a file of the given kind.
 
-    ``lines`` (from `line_spans`) and ``words`` (the tokens of `textqa.tokenize.tokenize`) are
+    ``lines`` (from `line_spans`) and ``words`` (from `textqa.tokenize.token_columns`) are
     computed when not given; `textqa.parse` passes the ones it already has.
     """
     if lines is None:

@@ -200,6 +200,9 @@ class Document:
     bom: bool = False
     _line_starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
     _mask_starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    #: the unmasked words and their starts (built by `textqa.parse` in one C-level pass)
+    _words: tuple[Token, ...] | None = field(default=None, repr=False, compare=False)
+    _word_starts: tuple[int, ...] | None = field(default=None, repr=False, compare=False)
 
     # -- positions --------------------------------------------------------------------------
     def line_index(self, offset: int) -> int:
@@ -240,7 +243,16 @@ class Document:
     @property
     def words(self) -> Sequence[Token]:
         """Unmasked word tokens (what prose rules read)."""
+        if self._words is not None:
+            return self._words
         return [t for t in self.tokens if t.kind == "word" and not t.masked]
+
+    @property
+    def word_starts(self) -> Sequence[int]:
+        """The start offsets of :attr:`words`, ascending (for counting words in a span)."""
+        if self._word_starts is not None:
+            return self._word_starts
+        return [t.start for t in self.words]
 
     def paragraph_text(self, paragraph: Paragraph) -> str:
         return self.text[paragraph.start : paragraph.end]

@@ -500,6 +500,8 @@ def _fix_line_uncached(line: str, fixer: Callable[[str], str]) -> str:
 
 def _mojibake_edits(text: str, use_ftfy: bool | None = None) -> Iterator[Edit]:
     """One edit per line whose repair changes it (common prefix and suffix trimmed)."""
+    if text.isascii():
+        return  # every gate match holds a non-ASCII character (the gate's codecs stay unloaded)
     fixer: Callable[[str], str] | None = None
     pos = 0
     n = len(text)

@@ -10,15 +10,15 @@
 from __future__ import annotations
 
 import bisect
+import gc
+import itertools
 import operator
 
 from textqa.markup import kind_for_path, line_spans, mask
 from textqa.model import Document, FileKind, Line, Paragraph, Token
-from textqa.tokenize import tokenize
+from textqa.tokenize import token_columns
 
 __all__ = ["parse"]
-
-_END = operator.attrgetter("end")
 
 
 def parse(text: str, path: str | None = None, *, kind: FileKind | None = None) -> Document:
@@ -29,43 +29,59 @@ def parse(text: str, path: str | None = None, *, kind: FileKind | None = None) -
     """
     if kind is None:
         kind = kind_for_path(path)
-    raw_lines = line_spans(text)
-    new = tuple.__new__
-    lines = tuple([new(Line, (i + 1, s, e, n)) for i, (s, e, n) in enumerate(raw_lines)])
-    tokens = tokenize(text)
-    masked = mask(text, kind, raw_lines, tokens)
-    # flag the tokens inside masked spans (tokens and spans are both sorted)
-    ntok = len(tokens)
-    for sp in masked:
-        i = bisect.bisect_right(tokens, sp.start, key=_END)
-        while i < ntok and tokens[i].start < sp.end:
-            text_, start_, end_, kind_, _ = tokens[i]
-            tokens[i] = new(Token, (text_, start_, end_, kind_, True))  # _replace, 3x cheaper
-            i += 1
+    # A document is one tuple per token and per line, none of them part of a reference cycle:
+    # the cyclic garbage collector would only re-scan them over and over while they are built.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse(text, path, kind)
+    finally:
+        if enabled:
+            gc.enable()
 
+
+def _parse(text: str, path: str | None, kind: FileKind) -> Document:
+    repeat = itertools.repeat
+    new = tuple.__new__
+    raw_lines = line_spans(text)
+    line_starts, line_ends, line_nexts = map(list, zip(*raw_lines, strict=True))
+    lines = tuple(
+        map(new, repeat(Line), zip(itertools.count(1), line_starts, line_ends, line_nexts))
+    )
+    columns = token_columns(text)
+    texts, starts, ends, kinds = columns
+    masked = mask(text, kind, raw_lines, columns)
+
+    # flag the tokens overlapping a masked span (tokens and spans are both sorted)
+    ntok = len(texts)
+    flags = [False] * ntok
+    for sp in masked:
+        i = bisect.bisect_right(ends, sp.start)
+        j = bisect.bisect_left(starts, sp.end, i)
+        if j > i:
+            flags[i:j] = repeat(True, j - i)
+    tokens = tuple(map(new, repeat(Token), zip(texts, starts, ends, kinds, flags, strict=True)))
+    # the unmasked words: what prose rules read
+    prose_flags = list(map(operator.and_, map("word".__eq__, kinds), map(operator.not_, flags)))
+    words = tuple(itertools.compress(tokens, prose_flags))
+    word_starts = list(itertools.compress(starts, prose_flags))
+
+    # paragraphs: runs of non-blank lines; a paragraph is prose when it holds an unmasked word
+    line_texts = map(text.__getitem__, map(slice, line_starts, line_ends))
+    blank = list(map(operator.not_, map(str.strip, line_texts)))
     paragraphs: list[Paragraph] = []
-    ti = 0
-    ntok = len(tokens)
-    block_start: int | None = None
-    for idx, (s, e, _) in enumerate([*raw_lines, (len(text), len(text), len(text))]):
-        blank = idx == len(raw_lines) or not text[s:e].strip()
-        if not blank and block_start is None:
-            block_start = idx
-        elif blank and block_start is not None:
-            first = raw_lines[block_start]
-            last = raw_lines[idx - 1]
-            pstart, pend = first[0], last[1]
-            while ti < ntok and tokens[ti].end <= pstart:
-                ti += 1
-            prose = False
-            tj = ti
-            while tj < ntok and tokens[tj].start < pend:
-                if tokens[tj].kind == "word" and not tokens[tj].masked:
-                    prose = True
-                    break
-                tj += 1
-            paragraphs.append(Paragraph(len(paragraphs), pstart, pend, block_start + 1, idx, prose))
-            block_start = None
+    nwords = len(word_starts)
+    first = -1
+    for idx, is_blank in enumerate([*blank, True]):
+        if not is_blank:
+            if first < 0:
+                first = idx
+        elif first >= 0:
+            pstart, pend = line_starts[first], line_ends[idx - 1]
+            k = bisect.bisect_left(word_starts, pstart)
+            prose = k < nwords and word_starts[k] < pend
+            paragraphs.append(Paragraph(len(paragraphs), pstart, pend, first + 1, idx, prose))
+            first = -1
 
     return Document(
         text=text,
@@ -73,9 +89,11 @@ def parse(text: str, path: str | None = None, *, kind: FileKind | None = None) -
         kind=kind,
         lines=lines,
         paragraphs=tuple(paragraphs),
-        tokens=tuple(tokens),
+        tokens=tokens,
         masked=masked,
         bom=text.startswith("\ufeff"),
-        _line_starts=tuple(s for s, _, _ in raw_lines),
+        _line_starts=tuple(line_starts),
         _mask_starts=tuple(sp.start for sp in masked),
+        _words=words,
+        _word_starts=tuple(word_starts),
     )

@@ -114,7 +114,7 @@ class _WordIndex:
     """Counts the unmasked words of a document in any span (bisect over word starts)."""
 
     def __init__(self, doc: Document) -> None:
-        self.starts = [t.start for t in doc.tokens if t.kind == "word" and not t.masked]
+        self.starts = doc.word_starts
 
     def count(self, start: int, end: int) -> int:
         return bisect.bisect_left(self.starts, end) - bisect.bisect_left(self.starts, start)
@@ -159,8 +159,12 @@ def is_list_like(doc: Document, paragraph: Paragraph) -> bool:
     >>> [is_list_like(doc, p) for p in doc.paragraphs]
     [True, True, True, False]
     """
-    lines = doc.lines[paragraph.first_line - 1 : paragraph.last_line]
-    raws = [doc.text[line.start : line.end] for line in lines]
+    body = doc.text[paragraph.start : paragraph.end]
+    if "\r" in body:
+        lines = doc.lines[paragraph.first_line - 1 : paragraph.last_line]
+        raws = [doc.text[line.start : line.end] for line in lines]
+    else:
+        raws = body.split("\n")
     first = raws[0].lstrip()
     if _LIST_ITEM_RE.match(first) or first.startswith(("|", "+-")):
         return True
@@ -192,6 +196,27 @@ def is_section_boundary(doc: Document, paragraph: Paragraph) -> bool:
     return False
 
 
+#: a line of one punctuation character repeated (a reST or setext title underline or overline)
+_UNDERLINE_LINE_RE = re.compile(r"^[^\S\n]*([=\-~^\"'`#*+:._<>])\1{2,}[^\S\n]*$", re.MULTILINE)
+
+
+def _section_boundaries(doc: Document) -> list[bool]:
+    """`is_section_boundary` of every paragraph, with one regex pass over the text."""
+    text = doc.text
+    if "\r" in text:
+        return [is_section_boundary(doc, p) for p in doc.paragraphs]
+    underlines = [m.start() for m in _UNDERLINE_LINE_RE.finditer(text)]
+    markdown = doc.kind == "markdown"
+    out = []
+    for p in doc.paragraphs:
+        if not p.prose or (markdown and text[p.start : p.end].lstrip().startswith("#")):
+            out.append(True)
+            continue
+        i = bisect.bisect_left(underlines, p.start)
+        out.append(i < len(underlines) and underlines[i] < p.end)
+    return out
+
+
 def _analyse(doc: Document) -> _Analysis:
     """The analysis of ``doc``; the last one is kept, so the rules and the TQ204 checker,
     called one after the other on the same document, share it."""
@@ -201,8 +226,8 @@ def _analyse(doc: Document) -> _Analysis:
     prose: list[tuple[Paragraph, str, int, int]] = []
     listlike: set[int] = set()
     section = 0
-    for p in doc.paragraphs:
-        if is_section_boundary(doc, p):
+    for p, boundary in zip(doc.paragraphs, _section_boundaries(doc), strict=True):
+        if boundary:
             section += 1
         if p.prose:
             key = repetition_key(doc.text[p.start : p.end])
@@ -268,11 +293,9 @@ def near_repeated_paragraphs(
     candidates = [c for c in _candidate_paragraphs(doc, min_words) if c[0].index not in listlike]
     if len(candidates) < 2:
         return []
-    # rapidfuzz only when there is something to compare: its import is paid on demand
-    from rapidfuzz import fuzz, process  # noqa: PLC0415
-
     cutoff = ratio * 100.0
     keys: list[str] = []
+    lengths: list[int] = []
     owners: list[Paragraph] = []
     seen: set[str] = set()
     current = -1
@@ -280,15 +303,25 @@ def near_repeated_paragraphs(
     for p, key, section in candidates:
         if section != current:  # a new section: nothing earlier to compare with
             current = section
-            keys, owners, seen = [], [], set()
+            keys, lengths, owners, seen = [], [], [], set()
         if key in seen:
             continue
-        # the best earlier key; extractOne keeps the first of equal scores
-        best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+        # The Indel distance is at least the length difference, so a similarity of ``ratio``
+        # needs |a - b| <= (1 - ratio)(a + b); rapidfuzz (imported on first use: a small file
+        # seldom needs it) compares only when some earlier key passes that bound.
+        n = len(key)
+        if any(abs(n - m) <= (1.0 - ratio) * (n + m) + 1e-9 for m in lengths):
+            from rapidfuzz import fuzz, process  # noqa: PLC0415
+
+            # the best earlier key; extractOne keeps the first of equal scores
+            best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+        else:
+            best = None
         if best is not None:
             out.append((p, owners[best[2]], best[1] / 100.0))
         seen.add(key)
         keys.append(key)
+        lengths.append(len(key))
         owners.append(p)
     return out
 
@@ -468,8 +501,12 @@ class BoilerplateChecker:
         self.docs: list[tuple[str | None, list[_Occurrence]]] = []
 
     def add(self, doc: Document) -> None:
+        self.add_summary(self.summarize(doc))
+
+    def summarize(self, doc: Document) -> tuple[str | None, list[_Occurrence]]:
+        """What the checker keeps of one document (computed where the document was parsed,
+        e.g. in a ``--jobs`` worker process): its path and candidate paragraphs."""
         occurrences: list[_Occurrence] = []
-        seen: set[int] = set()
         for p, key, _ in _candidate_paragraphs(doc, self.min_words):
             h = key_hash(key)
             span = _trimmed(doc, p)
@@ -477,11 +514,18 @@ class BoilerplateChecker:
             occurrences.append(
                 _Occurrence(h, span.start, span.end, start.line, start.column, end.line, end.column)
             )
-            if h not in seen:
-                seen.add(h)
-                self.doc_count[h] = self.doc_count.get(h, 0) + 1
-                self.first.setdefault(h, (doc.path, start.line, start.column))
-        self.docs.append((doc.path, occurrences))
+        return doc.path, occurrences
+
+    def add_summary(self, summary: tuple[str | None, list[_Occurrence]]) -> None:
+        """Count one document from its :meth:`summarize` result (in input order)."""
+        path, occurrences = summary
+        seen: set[int] = set()
+        for o in occurrences:
+            if o.key not in seen:
+                seen.add(o.key)
+                self.doc_count[o.key] = self.doc_count.get(o.key, 0) + 1
+                self.first.setdefault(o.key, (path, o.line, o.column))
+        self.docs.append((path, occurrences))
 
     def findings(self) -> Iterable[Finding]:
         rule = RULES_BY_CODE["TQ204"]

@@ -23,6 +23,8 @@ Rules read only unmasked word tokens (never code, URLs or markup):
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -100,8 +102,11 @@ _MAX_REPEATED_SLIPS = 3
 _ARTICLES = frozenset({"a", "an", "An"})
 
 
-def _unmasked_words(doc: Document) -> list[Token]:
-    return [t for t in doc.tokens if t.kind == "word" and not t.masked]
+_TEXT = operator.itemgetter(0)
+
+
+def _unmasked_words(doc: Document) -> Sequence[Token]:
+    return doc.words
 
 
 def _match_case(template: str, word: str) -> str:
@@ -216,7 +221,7 @@ class _View:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.words = _unmasked_words(doc)
-        self.texts = [t.text for t in self.words]
+        self.texts = list(map(_TEXT, self.words))
         # one C-level pass: tokens never contain a newline
         self.lows = "\n".join(self.texts).lower().split("\n") if self.texts else []
         self._vocab: Counter[str] | None = None
@@ -231,6 +236,12 @@ class _View:
                 joined = normalize_apostrophes(joined)
             self._vocab = Counter(joined.split("\n"))
         return self._vocab
+
+    def indices(self, suspects: set[str]) -> Iterator[int]:
+        """Indices of the words whose lower-case form is in ``suspects``, ascending."""
+        if not suspects:
+            return iter(())
+        return itertools.compress(itertools.count(), map(suspects.__contains__, self.lows))
 
     @property
     def exact(self) -> Counter[str]:
@@ -249,10 +260,17 @@ def check_document(doc: Document, ctx: Context) -> Iterator[Finding]:
     if ctx.wants("TQ401"):
         yield from _table(view, opts)
     if ctx.wants("TQ403"):
-        for i, low in enumerate(view.lows):
+        # judge each distinct word once, then visit only the tokens of the suspects
+        suspects = {
+            low
+            for low in set(view.lows)
+            if "-" in low or (len(low) >= 4 and low in (low + low)[1:-1])
+        }
+        for i in view.indices(suspects):
+            low = view.lows[i]
             if "-" in low:
                 yield from _compound_stutters(view, view.words[i], opts)
-            elif len(low) >= 4 and low in (low + low)[1:-1]:
+            else:
                 found = _stutter_finding(view, view.words[i], opts)
                 if found is not None:
                     yield found
@@ -267,10 +285,8 @@ def _table(view: _View, opts: _Options) -> Iterator[Finding]:
     doc, words = view.doc, view.words
     hits: list[tuple[int, Finding]] = []
     wrong = table.wrong_forms
-    candidates = [
-        i for i, w in enumerate(view.lows) if w in wrong or "-" in w or "'" in w or "’" in w
-    ]
-    for i in candidates:
+    suspects = {w for w in set(view.lows) if w in wrong or "-" in w or "'" in w or "’" in w}
+    for i in view.indices(suspects):
         tok = words[i]
         low = normalize_apostrophes(view.lows[i])
         if low.endswith("'s"):
@@ -429,7 +445,7 @@ def _doubled_words(view: _View, opts: _Options) -> Iterator[Finding]:
     doc, words, lows = view.doc, view.words, view.lows
     text = doc.text
     last_end = -1
-    for i in [i for i in range(1, len(lows)) if lows[i] == lows[i - 1]]:
+    for i in itertools.compress(itertools.count(1), map(operator.eq, lows[1:], lows)):
         prev, tok = words[i - 1], words[i]
         if prev.start < last_end:
             continue  # "the the the": one finding
@@ -484,7 +500,7 @@ def _is_doubled(a: Token, b: Token, opts: _Options) -> bool:
 def _articles(doc: Document, view: _View) -> Iterator[Finding]:
     text = doc.text
     words, texts = view.words, view.texts
-    for i in [i for i, w in enumerate(texts[:-1]) if w in _ARTICLES]:
+    for i in itertools.compress(range(len(texts) - 1), map(_ARTICLES.__contains__, texts)):
         art = words[i]
         article = art.text
         nxt = words[i + 1]
@@ -628,12 +644,23 @@ class UnknownWordChecker:
         self.pending: list[_Pending] = []
 
     def add(self, doc: Document) -> None:
+        self.add_summary(self.summarize(doc))
+
+    def add_summary(self, summary: tuple[Counter[str], list[_Pending]]) -> None:
+        """Count one document's words and keep its candidates (in input order)."""
+        counts, pending = summary
+        self.counts.update(counts)
+        self.pending.extend(pending)
+
+    def summarize(self, doc: Document) -> tuple[Counter[str], list[_Pending]]:
+        """One document's lower-case word counts and its unknown-word candidates (computed
+        where the document was parsed, e.g. in a ``--jobs`` worker process)."""
         text = doc.text
         joined = "\n".join(t.text for t in doc.tokens if t.kind == "word").lower()
         if "’" in joined:
             joined = normalize_apostrophes(joined)
-        if joined:
-            self.counts.update(joined.split("\n"))
+        counts: Counter[str] = Counter(joined.split("\n") if joined else ())
+        pending: list[_Pending] = []
         known = self.lex.all_words
         wrong = self.table.wrong_forms
         words = _unmasked_words(doc)
@@ -668,9 +695,10 @@ class UnknownWordChecker:
                 continue
             if self._compound(word) or self._in_phrase(words, i, text):
                 continue
-            self.pending.append(
+            pending.append(
                 _Pending(make_finding(doc, "TQ402", tok.start, tok.end, ""), word, tok.text)
             )
+        return counts, pending
 
     def _compound(self, word: str) -> bool:
         """A closed compound of two words (``filesystem``) or a prefixed word (``undecoded``)."""

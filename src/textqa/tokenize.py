@@ -11,21 +11,35 @@ by ``.`` and ``,`` (``3.14``, ``1,000``). A token with no letter is a number.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import regex
 
 from textqa.model import Token
 
-__all__ = ["TOKENIZER_VERSION", "WORD_PATTERN", "iter_words", "tokenize"]
+__all__ = [
+    "TOKENIZER_VERSION",
+    "WORD_PATTERN",
+    "TokenColumns",
+    "iter_words",
+    "token_columns",
+    "tokenize",
+]
 
 #: Bumped whenever the word notion changes (near-duplicate signature specs record it).
 TOKENIZER_VERSION = 1
 
 _CORE = r"[\p{L}\p{M}\p{Nd}_]"
-WORD_PATTERN = rf"{_CORE}+(?:(?:['’\-\u2010]|[.,](?=\p{{Nd}})){_CORE}+)*"
+_JOIN = r"(?:['’\-\u2010]|[.,](?=\p{Nd}))"
+WORD_PATTERN = rf"{_CORE}+(?:{_JOIN}{_CORE}+)*"
 _WORD_RE = regex.compile(WORD_PATTERN)
-_LETTER_RE = regex.compile(r"\p{L}")
+#: a whole token without a letter: digits, marks and underscores only, not continued by a letter
+_NUMBER_PATTERN = rf"[\p{{M}}\p{{Nd}}_]+(?:{_JOIN}[\p{{M}}\p{{Nd}}_]+)*(?!{_CORE}|{_JOIN}{_CORE})"
+#: numbers in group 1, words in group 2: one C-level ``split`` yields every token, its kind and
+#: the gaps between tokens (whose lengths give the offsets)
+_SPLIT_RE = regex.compile(rf"({_NUMBER_PATTERN})|({WORD_PATTERN})")
 
 
 def iter_words(text: str) -> Iterator[tuple[int, int, str]]:
@@ -34,24 +48,45 @@ def iter_words(text: str) -> Iterator[tuple[int, int, str]]:
         yield m.start(), m.end(), m.group()
 
 
-def tokenize(text: str) -> list[Token]:
-    """All tokens of ``text``, none masked (masking needs the file kind: see `textqa.parse`).
+class TokenColumns(NamedTuple):
+    """Every token of a text as parallel lists (what `textqa.parse` builds tokens from).
 
-    A token is a number when it has no letter (the first character decides for almost every
-    token; the `regex` search runs only for tokens starting with a digit, mark or underscore).
+    >>> token_columns("It's 3.14 now")
+    TokenColumns(texts=["It's", '3.14', 'now'], starts=[0, 5, 10], ends=[4, 9, 13], \
+kinds=['word', 'number', 'word'])
     """
-    new = tuple.__new__
-    letter = _LETTER_RE.search
-    return [
-        new(
-            Token,
-            (
-                g := m.group(),
-                m.start(),
-                m.end(),
-                "word" if g[0].isalpha() or not (g.isdigit() or letter(g) is None) else "number",
-                False,
-            ),
+
+    texts: list[str]
+    starts: list[int]
+    ends: list[int]
+    kinds: list[str]
+
+
+def token_columns(text: str) -> TokenColumns:
+    """Texts, offsets and kinds of every token of ``text``, computed without a Python-level
+    step per regex match: one ``split``, then C-level maps and running sums.
+
+    A token is a number when it has no letter.
+    """
+    parts = _SPLIT_RE.split(text)
+    numbers = parts[1::3]
+    words = parts[2::3]
+    texts = [w or n for n, w in zip(numbers, words, strict=True)]
+    kinds = ["number" if w is None else "word" for w in words]
+    lengths = [0] * (2 * len(texts))
+    lengths[0::2] = map(len, parts[0:-1:3])  # the gap before each token
+    lengths[1::2] = map(len, texts)
+    offsets = list(itertools.accumulate(lengths))
+    return TokenColumns(texts, offsets[0::2], offsets[1::2], kinds)
+
+
+def tokenize(text: str) -> list[Token]:
+    """All tokens of ``text``, none masked (masking needs the file kind: see `textqa.parse`)."""
+    texts, starts, ends, kinds = token_columns(text)
+    return list(
+        map(
+            tuple.__new__,
+            itertools.repeat(Token),
+            zip(texts, starts, ends, kinds, itertools.repeat(False)),
         )
-        for m in _WORD_RE.finditer(text)
-    ]
+    )

@@ -53,6 +53,16 @@ def warn(message: str) -> None:
     print(f"textqa: warning: {message}", file=sys.stderr)
 
 
+def non_negative_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {value!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {value!r}")
+    return n
+
+
 def positive_int(value: str) -> int:
     try:
         n = int(value)

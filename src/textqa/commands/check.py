@@ -13,6 +13,7 @@ from textqa.commands._common import (
     add_config_option,
     add_selection_options,
     load_settings,
+    non_negative_int,
     positive_int,
     warn,
 )
@@ -70,10 +71,11 @@ def add_parser(sub: Any, name: str) -> argparse.ArgumentParser:
     p.add_argument(
         "--jobs",
         "-j",
-        type=positive_int,
-        default=1,
+        type=non_negative_int,
+        default=0,
         metavar="N",
-        help="check files in N worker processes (default: 1)",
+        help="check files in N worker processes; 0 (the default) picks one per CPU when "
+        "there is at least 1 MB of text to check, else 1",
     )
     p.add_argument(
         "--fix",

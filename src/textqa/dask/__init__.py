@@ -16,28 +16,36 @@ from __future__ import annotations
 
 from textqa.dask.cluster import connect
 from textqa.dask.components import components_distributed, components_local
-from textqa.dask.dedup import DaskDedupResult, deduplicate, partitions_of
+from textqa.dask.dedup import DaskDedupResult, deduplicate
 from textqa.dask.io import (
     DEFAULT_BLOCKSIZE,
+    balanced_blocksize,
     plan_blocks,
     read_documents,
     write_jsonl,
     write_parquet,
 )
+from textqa.dask.output import cluster_rows, keep_list, write_clusters, write_keep_list
+from textqa.dask.partitions import partitions_of
 from textqa.dask.stats import document_statistics, find_boilerplate
 
 __all__ = [
     "DEFAULT_BLOCKSIZE",
     "DaskDedupResult",
+    "balanced_blocksize",
+    "cluster_rows",
     "components_distributed",
     "components_local",
     "connect",
     "deduplicate",
     "document_statistics",
     "find_boilerplate",
+    "keep_list",
     "partitions_of",
     "plan_blocks",
     "read_documents",
+    "write_clusters",
     "write_jsonl",
+    "write_keep_list",
     "write_parquet",
 ]

@@ -19,16 +19,31 @@ class Layer:
     this layer or of the dependencies (or lists of keys). Building Dask graphs with
     ``dask.delayed`` calls whose arguments are lists of other delayed values costs time
     cubic in the number of partitions (every call merges its arguments' graphs); one raw
-    layer is linear."""
+    layer is linear. ``upstream``: tasks of other names to hold in the layer too (the
+    inputs a job computes itself, see :func:`textqa.dask.partitions.partition_sources`)."""
 
-    def __init__(self, name: str, dependencies: list[Any]) -> None:
+    def __init__(
+        self, name: str, dependencies: list[Any], upstream: dict[Any, Any] | None = None
+    ) -> None:
         self.name = name
-        self.tasks: dict[Any, Any] = {}
+        self.tasks: dict[Any, Any] = dict(upstream or {})
         self.dependencies = dependencies
         self._graph: Any = None
 
+    def key(self, kind: Any, *index: Any) -> tuple[Any, ...]:
+        """The key of task ``index`` of a ``kind`` (a word) of this layer:
+        ``("PREFIX-KIND-TOKEN", *index)`` for a layer named ``PREFIX-TOKEN``. The scheduler
+        estimates a task's duration from those of its *kind* (the words before the token):
+        one kind per function keeps second-long tasks from being taken for the microsecond
+        ones that split their outputs, and piled onto one worker. A non-word ``kind`` gives
+        ``(name, kind, *index)``, the keys of a `dask.bag.Bag` of this name."""
+        if not isinstance(kind, str):
+            return (self.name, kind, *index)
+        prefix, _, tok = self.name.rpartition("-")
+        return (f"{prefix}-{kind}-{tok}", *index)
+
     def add(self, key: tuple[Any, ...], func: Any, *args: Any) -> tuple[Any, ...]:
-        full = (self.name, *key)
+        full = self.key(*key)
         self.tasks[full] = (func, *args)
         return full
 

@@ -33,6 +33,9 @@ import numpy as np
 
 from textqa.dask._lazy import Layer, token
 from textqa.dask._lazy import dask_module as _dask
+from textqa.dask.allocator import task
+from textqa.dask.io import RowReader, row_reader
+from textqa.dask.partitions import as_records, frame_records, partition_sources, partitions_of
 from textqa.dedup import (
     DEFAULT_THRESHOLD,
     Cluster,
@@ -50,7 +53,7 @@ if TYPE_CHECKING:
 
     from textqa.minhash import SignatureSpec
 
-__all__ = ["DaskDedupResult", "deduplicate", "partitions_of"]
+__all__ = ["DaskDedupResult", "deduplicate"]
 
 _ROW_BITS = 32
 _ROW_MASK = (1 << _ROW_BITS) - 1
@@ -78,11 +81,14 @@ class _Config:
 class DaskDedupResult:
     """The single-machine :class:`~textqa.dedup.DedupResult` (positions are input positions
     of the accepted records), the ids of cluster members by position, the bad records in
-    input order, and how the job ran."""
+    input order, and how the job ran. ``skipped_rows``: for each input partition, the rows
+    (0-based within the partition) a keep list leaves out: bad records, repeated ids and the
+    members of clusters that are not kept (see :func:`textqa.dask.keep_list`)."""
 
     result: DedupResult
     ids: dict[int, Any]
     bad: tuple[BadRecord, ...] = ()
+    skipped_rows: tuple[tuple[int, ...], ...] = ()
     partitions: int = 0
     buckets: int = 0
     components: str = "client"
@@ -90,47 +96,10 @@ class DaskDedupResult:
     stats: dict[str, float] = field(default_factory=dict)
 
 
-# -- input normalization --------------------------------------------------------------------
-def _as_records(part: Sequence[Any]) -> list[Record | BadRecord]:
-    """A partition of Record/BadRecord values, ``(id, text)`` tuples or ``{"id", "text"}``
-    dicts as records (row numbers within the partition as line numbers)."""
-    out: list[Record | BadRecord] = []
-    for k, item in enumerate(part, 1):
-        if isinstance(item, Record | BadRecord):
-            out.append(item)
-        elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], str):
-            out.append(Record(item[0], item[1], "<partition>", k))
-        elif isinstance(item, dict) and isinstance(item.get("text"), str):
-            out.append(Record(item.get("id", k), item["text"], "<partition>", k))
-        else:
-            out.append(BadRecord("<partition>", k, "not an (id, text) pair or record"))
-    return out
-
-
-def _frame_records(frame: Any, id_field: str, text_field: str) -> list[Record | BadRecord]:
-    ids = frame[id_field].tolist() if id_field in frame.columns else None
-    texts = frame[text_field].tolist()
-    return _as_records([(ids[k] if ids is not None else k + 1, t) for k, t in enumerate(texts)])
-
-
-def partitions_of(docs: Any) -> tuple[list[Any], list[Any], bool]:
-    """``(keys, collections, is_frame)``: the partition keys of a `dask.bag.Bag` (of records,
-    ``(id, text)`` pairs or dicts) or of a `dask.dataframe.DataFrame`, in order, and the
-    collections whose graphs hold them."""
-    if hasattr(docs, "columns") and hasattr(docs, "to_delayed"):
-        parts = docs.to_delayed()
-        return [d.key for d in parts], list(parts), True
-    if hasattr(docs, "__dask_keys__") and hasattr(docs, "npartitions"):
-        return list(docs.__dask_keys__()), [docs], False
-    raise UsageError("docs must be a dask bag or dataframe (see textqa.dask.read_documents)")
-
-
 def _records(part: Any, cfg: _Config) -> list[Record | BadRecord]:
     if cfg.frame:
-        if cfg.text_field not in part.columns:
-            raise UsageError(f"the dataframe has no {cfg.text_field!r} column")
-        return _frame_records(part, cfg.id_field, cfg.text_field)
-    return _as_records(part)
+        return frame_records(part, cfg.id_field, cfg.text_field)
+    return as_records(part)
 
 
 # -- pass 1: signatures and band keys, per partition ------------------------------------------
@@ -145,6 +114,7 @@ def _route_rows(rows: NDArray[np.int64], dest: NDArray[np.int64], n: int) -> lis
     return [s[bounds[i] : bounds[i + 1]] for i in range(n)]
 
 
+@task
 def _sign(data: Any, p: int, cfg: _Config) -> tuple[Any, ...]:
     """Pass 1 for partition ``p``: band rows and id keys routed to the buckets, plus a summary
     ``(records, bad [(row, BadRecord)], rows without shingles)``."""
@@ -179,6 +149,7 @@ def _sign(data: Any, p: int, cfg: _Config) -> tuple[Any, ...]:
 
 
 # -- buckets: candidate pairs and repeated ids -------------------------------------------------
+@task
 def _bucket(pieces: Sequence[tuple[Any, Any]], cfg: _Config) -> tuple[Any, ...]:
     """Candidate pairs of the band rows sharing (band, key), and the ordinals whose id repeats
     an earlier one; both routed to the owner partitions."""
@@ -228,29 +199,38 @@ def _unique_pairs(pairs: NDArray[np.int64]) -> NDArray[np.int64]:
 
 
 # -- pass 2: shingle sets of candidate documents, shipped to the owner of b --------------------
+@task
 def _prepare(data: Any, p: int, pieces: Sequence[tuple[Any, Any]], cfg: _Config) -> tuple[Any, ...]:
-    part = _records(data, cfg)
-    from textqa.minhash import ShingleSets, shingle_sets  # noqa: PLC0415
+    from textqa.minhash import ShingleSets, iter_batches, shingle_sets  # noqa: PLC0415
 
     pair_parts = [pr for pr, _ in pieces if len(pr)]
     pairs = _unique_pairs(np.concatenate(pair_parts)) if pair_parts else _EMPTY_PAIRS
     dup_rows = sorted(int(o) & _ROW_MASK for _, d in pieces for o in d.tolist())
     dup_set = set(dup_rows)
-    dup_bad = []
-    for k in dup_rows:
-        rec = part[k]
-        assert isinstance(rec, Record)
-        dup_bad.append((k, BadRecord(rec.source, rec.line, f"duplicate id {json.dumps(rec.id)}")))
     base = np.int64(p) << _ROW_BITS
     ends = pairs.reshape(-1)
     own = np.unique(ends[(ends >> _ROW_BITS) == p])
     if dup_set:
         own = own[~np.isin(own & _ROW_MASK, np.asarray(sorted(dup_set), dtype=np.int64))]
-    texts = [part[int(o - base)].text for o in own.tolist()]  # type: ignore[union-attr]
-    sets = shingle_sets(texts, cfg.spec) if texts else ShingleSets.from_lists([])
-    meta = (own, [json.dumps(part[int(o - base)].id) for o in own.tolist()])  # type: ignore[union-attr]
+    # only the candidate documents and the repeated ids are needed: a block of
+    # read_documents parses just those lines again
+    wanted = [*dup_rows, *(own - base).tolist()]
+    if isinstance(data, RowReader):
+        part: Any = data.read(wanted)
+    else:
+        records = _records(data, cfg)
+        part = {k: records[k] for k in wanted}
+    dup_bad = []
+    for k in dup_rows:
+        rec = part[k]
+        assert isinstance(rec, Record)
+        dup_bad.append((k, BadRecord(rec.source, rec.line, f"duplicate id {json.dumps(rec.id)}")))
+    texts = [part[int(o - base)].text for o in own.tolist()]
+    # in batches, as the signatures are computed: the arrays of a batch stay in the caches
+    sets = ShingleSets.concat([shingle_sets(batch, cfg.spec) for batch in iter_batches(texts)])
+    meta = (own, [json.dumps(part[int(o - base)].id) for o in own.tolist()])
     lengths = np.asarray([len(t) for t in texts], dtype=np.int64)
-    raw_ids = [part[int(o - base)].id for o in own.tolist()]  # type: ignore[union-attr]
+    raw_ids = [part[int(o - base)].id for o in own.tolist()]
     # verification bucket of a pair: that of the partition of b. Ship there the pairs whose a
     # is here, and the sets of the documents of this partition those pairs need (as a or b)
     mine = pairs[((pairs[:, 0] >> _ROW_BITS) == p) & np.isin(pairs[:, 0], own)]
@@ -268,6 +248,7 @@ def _prepare(data: Any, p: int, pieces: Sequence[tuple[Any, Any]], cfg: _Config)
     return (info, *shipments)
 
 
+@task
 def _verify(
     incoming: Sequence[tuple[Any, Any, Any]], cfg: _Config
 ) -> tuple[NDArray[np.int64], NDArray[np.float64], int]:
@@ -338,6 +319,8 @@ def deduplicate(
     # validates threshold, bands x rows against the spec exactly as the single-machine path
     proto = Deduplicator(threshold=threshold, spec=spec, bands=bands, rows=rows)
     keys, collections, frame = partitions_of(docs)
+    # each partition is read inside the tasks that use it (no records move between workers)
+    sources, upstream = partition_sources(keys, collections)
     n_parts = len(keys)
     if n_parts >= 1 << 31:
         raise UsageError("too many partitions; use a larger blocksize")
@@ -355,44 +338,50 @@ def deduplicate(
     nb = cfg.buckets
     t0 = time.perf_counter()
     # stage 1: signatures -> band rows shuffled to the buckets -> candidate pairs per owner
-    one = Layer("textqa-dedup-candidates-" + token(keys, cfg), collections)
-    for p, key in enumerate(keys):
-        signed = one.add(("sign", p), _sign, key, p, cfg)
+    one = Layer("textqa-dedup-candidates-" + token(keys, cfg), [], upstream)
+    for p, source in enumerate(sources):
+        signed = one.add(("sign", p), _sign, source, p, cfg)
         one.add(("summary", p), getitem, signed, 0)
         for q in range(nb):
             one.add(("rows", p, q), getitem, signed, q + 1)
     for q in range(nb):
-        one.add(("bucket", q), _bucket, [(one.name, "rows", p, q) for p in range(n_parts)], cfg)
+        one.add(("bucket", q), _bucket, [one.key("rows", p, q) for p in range(n_parts)], cfg)
     stage1 = dask.persist(
-        [one.delayed((one.name, "summary", p)) for p in range(n_parts)],
-        [one.delayed((one.name, "bucket", q)) for q in range(nb)],
+        [one.delayed(one.key("summary", p)) for p in range(n_parts)],
+        [one.delayed(one.key("bucket", q)) for q in range(nb)],
         optimize_graph=False,
     )
-    summaries_c = dask.compute(*stage1[0])
     # stage 2: each partition re-reads its texts, computes the shingle sets of its candidate
     # documents and ships them to the owners of the other ends; owners verify
-    two = Layer("textqa-dedup-verify-" + token(keys, cfg), [*collections, *stage1[1]])
+    two = Layer("textqa-dedup-verify-" + token(keys, cfg), list(stage1[1]), upstream)
     for q in range(nb):
         for d in range(n_parts):
-            two.add(("pairs", q, d), getitem, (one.name, "bucket", q), d)
-    for p, key in enumerate(keys):
+            two.add(("pairs", q, d), getitem, one.key("bucket", q), d)
+    for p, source in enumerate(sources):
         prep = two.add(
-            ("prepare", p), _prepare, key, p, [(two.name, "pairs", q, p) for q in range(nb)], cfg
+            ("prepare", p),
+            _prepare,
+            row_reader(source),
+            p,
+            [two.key("pairs", q, p) for q in range(nb)],
+            cfg,
         )
         two.add(("info", p), getitem, prep, 0)
         for v in range(nb):
             two.add(("ship", p, v), getitem, prep, v + 1)
     for v in range(nb):
         ver = two.add(
-            ("verify", v), _verify, [(two.name, "ship", p, v) for p in range(n_parts)], cfg
+            ("verify", v), _verify, [two.key("ship", p, v) for p in range(n_parts)], cfg
         )
         for k, what in enumerate(("edges", "sims", "ncand")):
             two.add((what, v), getitem, ver, k)
     infos_p, edges_p, sims_p, ncand_p = dask.persist(
-        [two.delayed((two.name, "info", p)) for p in range(n_parts)],
-        *[[two.delayed((two.name, w, v)) for v in range(nb)] for w in ("edges", "sims", "ncand")],
+        [two.delayed(two.key("info", p)) for p in range(n_parts)],
+        *[[two.delayed(two.key(w, v)) for v in range(nb)] for w in ("edges", "sims", "ncand")],
         optimize_graph=False,
     )
+    # the summaries are gathered once both stages are submitted: no pause between them
+    summaries_c = dask.compute(*stage1[0])
     del stage1
     dups_c = dask.compute(*[dask.delayed(_dups, pure=True)(i) for i in infos_p])
     t1 = time.perf_counter()
@@ -465,17 +454,39 @@ def deduplicate(
         cfg=cfg,
         empty=empty_flat,
     )
+    skipped = _skipped_rows(nodes, pos, result, bad_rows)
     t3 = time.perf_counter()
     ids = dict(zip(pos.tolist(), raw_ids, strict=True))
     return DaskDedupResult(
         result,
         ids,
         tuple(bad),
+        skipped,
         partitions=n_parts,
         buckets=cfg.buckets,
         components=components,
         rounds=rounds,
         stats={"candidates_s": t1 - t0, "components_s": t2 - t1, "clusters_s": t3 - t2},
+    )
+
+
+def _skipped_rows(
+    nodes: NDArray[np.int64],
+    pos: NDArray[np.int64],
+    result: DedupResult,
+    bad_rows: Sequence[Sequence[int]],
+) -> tuple[tuple[int, ...], ...]:
+    """Per partition, the sorted rows of its bad records and of its dropped cluster members."""
+    gone = np.asarray(sorted(result.duplicates()), dtype=np.int64)
+    dropped = np.sort(nodes[np.isin(pos, gone)])
+    bounds = np.searchsorted(dropped >> _ROW_BITS, np.arange(len(bad_rows) + 1))
+    return tuple(
+        tuple(
+            np.union1d(
+                np.asarray(bad, dtype=np.int64), dropped[bounds[p] : bounds[p + 1]] & _ROW_MASK
+            ).tolist()
+        )
+        for p, bad in enumerate(bad_rows)
     )
 
 

@@ -23,7 +23,7 @@ from textqa.boilerplate import (
 )
 from textqa.dask._lazy import Layer, token
 from textqa.dask._lazy import dask_module as _dask
-from textqa.dask.dedup import _as_records, partitions_of
+from textqa.dask.partitions import as_records, partition_sources, partitions_of
 from textqa.errors import InputError, UsageError
 from textqa.records import BadRecord, Record
 from textqa.stats import StatsOptions, document_stats
@@ -33,7 +33,7 @@ __all__ = ["document_statistics", "find_boilerplate"]
 
 def _accepted(data: Any, on_error: str) -> list[Record]:
     out: list[Record] = []
-    for rec in _as_records(data):
+    for rec in as_records(data):
         if isinstance(rec, BadRecord):
             if on_error == "stop":
                 raise InputError(str(rec))
@@ -64,11 +64,15 @@ def document_statistics(
     """A `dask.bag.Bag` of the per-document statistics objects, one partition per input
     partition, in input order (``.compute()`` for a list, or write each partition out)."""
     keys, collections = _check(docs, on_error)
+    sources, upstream = partition_sources(keys, collections)
     options = options or StatsOptions()
-    name = "textqa-stats-" + token(keys, options, on_error)
-    tasks = {(name, p): (_stats_part, k, options, on_error) for p, k in enumerate(keys)}
-    graph = _dask("dask.highlevelgraph").HighLevelGraph.from_collections(name, tasks, collections)
-    return _dask("dask.bag").Bag(graph, name, len(keys))
+    layer = Layer("textqa-stats-" + token(keys, options, on_error), [], upstream)
+    for p, source in enumerate(sources):
+        layer.add((p,), _stats_part, source, options, on_error)
+    hlg = _dask("dask.highlevelgraph").HighLevelGraph
+    return _dask("dask.bag").Bag(
+        hlg.from_collections(layer.name, layer.tasks, []), layer.name, len(keys)
+    )
 
 
 def _count(data: Any, on_error: str) -> BoilerplateCounter:
@@ -105,8 +109,9 @@ def find_boilerplate(
     same report); counters are merged ``fan_in`` at a time."""
     dask = _dask()
     keys, collections = _check(docs, on_error)
-    layer = Layer("textqa-boilerplate-" + token(keys, min_docs, on_error), collections)
-    level = [layer.add(("count", p), _count, k, on_error) for p, k in enumerate(keys)]
+    sources, upstream = partition_sources(keys, collections)
+    layer = Layer("textqa-boilerplate-" + token(keys, min_docs, on_error), [], upstream)
+    level = [layer.add(("count", p), _count, s, on_error) for p, s in enumerate(sources)]
     depth = 0
     while len(level) > 1:
         depth += 1
@@ -117,11 +122,13 @@ def find_boilerplate(
     if not level:
         raise UsageError("no partitions to read")
     (counter,) = dask.persist(layer.delayed(level[0]), optimize_graph=False)
+    spans = Layer(
+        "textqa-boilerplate-spans-" + token(keys, min_docs, on_error), [counter], upstream
+    )
+    for p, source in enumerate(sources):
+        spans.add((p,), _spans, source, counter.key, min_docs, on_error)
     parts = dask.compute(
-        *[
-            dask.delayed(_spans, pure=True)(part, counter, min_docs, on_error)
-            for part in docs.to_delayed()
-        ]
+        *[spans.delayed((spans.name, p)) for p in range(len(sources))], optimize_graph=False
     )
     merged: BoilerplateCounter = counter.compute()
     samples: dict[int, Any] = {}
