@@ -9,13 +9,13 @@ planted near-duplicates, via :mod:`benchmarks.generate`) as JSON Lines, then alt
 by round, two runs of the same job:
 
 * **single process**: ``textqa dedup FILE`` in a fresh interpreter. Its *job time* runs from
-  just before the command starts to its end (interpreter start-up excluded, imports included);
-  the *command time* is the whole process. Peak memory is the process's peak RSS;
+  just before the command starts to its end, with numpy and textqa's modules already
+  imported; the *command time* is the whole process. Peak memory is the process's peak RSS;
 * **Dask**: the same job on the cluster ``textqa dedup FILE --dask local:N`` starts (N worker
   processes of one thread each, see :func:`textqa.dask.connect`), on partitions of
   :func:`textqa.dask.balanced_blocksize` (or ``--blocksize``). Its job time is the
-  ``deduplicate`` call; the cluster start is reported apart. Peak memory is each worker's
-  peak RSS.
+  ``deduplicate`` call on the running cluster, whose workers have imported the same modules;
+  the cluster start is reported apart. Peak memory is each worker's peak RSS.
 
 **Per core**: the single process computes on one core, so its docs/s per core is its docs/s;
 the cluster computes on N worker processes, one per core, so its docs/s per core is its docs/s
@@ -43,13 +43,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT.parent / "shared" / "corpora" / "debian-prose"
 _MARK = "textqa-bench-job-seconds"
+#: the modules a job imports, loaded before either timing starts (single process and workers)
+_MODULES = ("numpy", "textqa.dedup", "textqa.minhash", "textqa.lsh", "textqa.records")
 _SINGLE = (
-    "import resource, sys, time\n"
+    "import importlib, resource, sys, time\n"
     "from textqa.cli import main\n"
+    f"for m in {(*_MODULES, 'textqa.commands.dedup')!r}: importlib.import_module(m)\n"
     "t = time.perf_counter()\n"
     "rc = main(sys.argv[1:])\n"
-    "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-    f"print('{_MARK}', time.perf_counter() - t, peak * 1024, file=sys.stderr)\n"
+    "u = resource.getrusage(resource.RUSAGE_SELF)\n"
+    f"print('{_MARK}', time.perf_counter() - t, u.ru_maxrss * 1024, u.ru_utime + u.ru_stime, "
+    "file=sys.stderr)\n"
     "raise SystemExit(rc)\n"
 )
 
@@ -79,7 +83,13 @@ def run_single(path: Path) -> dict[str, Any]:
     if proc.returncode not in (0, 1):
         raise SystemExit(proc.stderr.decode())
     mark = next(ln for ln in proc.stderr.decode().splitlines() if ln.startswith(_MARK)).split()
-    return {"job": float(mark[1]), "wall": wall, "peak": int(mark[2]), "out": proc.stdout.decode()}
+    return {
+        "job": float(mark[1]),
+        "wall": wall,
+        "peak": int(mark[2]),
+        "cpu": float(mark[3]),
+        "out": proc.stdout.decode(),
+    }
 
 
 def _worker_usage() -> tuple[int, float]:
@@ -89,11 +99,19 @@ def _worker_usage() -> tuple[int, float]:
     return int(u.ru_maxrss) * 1024, u.ru_utime + u.ru_stime
 
 
+def _warm() -> None:
+    import importlib
+
+    for m in (*_MODULES, "textqa.dask.dedup"):
+        importlib.import_module(m)
+
+
 def run_dask(path: Path, workers: int, blocksize: int | None) -> dict[str, Any]:
     from textqa.dask import balanced_blocksize, connect, deduplicate, read_documents
 
     t0 = time.perf_counter()
     with connect(f"local:{workers}") as client:
+        client.run(_warm)
         start = time.perf_counter() - t0
         before = client.run(_worker_usage)
         me = resource.getrusage(resource.RUSAGE_SELF)
@@ -157,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((single_rate, n / s["wall"], dask_rate, ratio, load))
         print(
             f"round {r + 1} (load {load:.2f}): single {s['job']:.2f} s job, {s['wall']:.2f} s "
-            f"command ({single_rate:,.0f} docs/s; peak RSS {s['peak'] / 2**20:,.0f} MiB) | "
+            f"command ({single_rate:,.0f} docs/s; CPU {s['cpu']:.1f} s; peak RSS "
+            f"{s['peak'] / 2**20:,.0f} MiB) | "
             f"dask {args.workers} workers {d['job']:.2f} s ({dask_rate:,.0f} docs/s = "
             f"{dask_rate / args.workers:,.0f} per core; worker CPU {d['cpu']:.1f} s, client CPU "
             f"{d['client_cpu']:.1f} s; cluster start {d['start']:.1f} s; worker peak RSS "

@@ -64,3 +64,15 @@ def test_dask_is_imported_only_when_used() -> None:
         text=True,
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_a_local_cluster_leaves_the_environment_as_it_was() -> None:
+    pytest.importorskip("distributed")
+    import os
+
+    from textqa.dask import connect
+
+    before = dict(os.environ)
+    with connect("local:1") as client:
+        assert client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))  # the workers' own
+    assert dict(os.environ) == before

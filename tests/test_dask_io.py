@@ -17,7 +17,16 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore:Running on a single-machine scheduler when a distributed client:UserWarning"
 )
 
-from textqa.dask.io import expand_inputs, plan_blocks, read_documents, write_jsonl, write_parquet  # noqa: E402
+from textqa.dask.io import (  # noqa: E402
+    count_line_starts,
+    expand_inputs,
+    plan_blocks,
+    read_block,
+    read_documents,
+    read_rows,
+    write_jsonl,
+    write_parquet,
+)
 from textqa.errors import InputError, UsageError  # noqa: E402
 from textqa.records import iter_records  # noqa: E402
 
@@ -47,6 +56,24 @@ def test_jsonl_blocks_equal_the_single_reader(
     path.write_bytes(b"".join(x + (b"\r\n" if crlf else b"\n") for x in lines))
     expected = list(iter_records([str(path)]))
     assert _read([str(path)], blocksize=blocksize) == expected
+
+
+@settings(max_examples=40)
+@given(lines=st.lists(_line, max_size=40), blocksize=st.integers(16, 400), data=st.data())
+def test_read_rows_parses_only_the_rows_asked_for_with_the_same_result(
+    tmp_path_factory: pytest.TempPathFactory,
+    lines: list[bytes],
+    blocksize: int,
+    data: st.DataObject,
+) -> None:
+    path = tmp_path_factory.mktemp("r") / "c.jsonl"
+    path.write_bytes(b"".join(x + b"\n" for x in lines))
+    first = 1
+    for block in plan_blocks([str(path)], blocksize=blocksize):
+        full = read_block(block, first_line=first)
+        rows = data.draw(st.lists(st.integers(0, len(full) - 1), max_size=6)) if full else []
+        assert read_rows(block, rows, first_line=first) == {k: full[k] for k in rows}
+        first += count_line_starts(block)
 
 
 def test_blocks_are_a_function_of_the_files_only(tmp_path: Path) -> None:

@@ -30,8 +30,20 @@ class Layer:
         self.dependencies = dependencies
         self._graph: Any = None
 
+    def key(self, kind: Any, *index: Any) -> tuple[Any, ...]:
+        """The key of task ``index`` of a ``kind`` (a word) of this layer:
+        ``("PREFIX-KIND-TOKEN", *index)`` for a layer named ``PREFIX-TOKEN``. The scheduler
+        estimates a task's duration from those of its *kind* (the words before the token):
+        one kind per function keeps second-long tasks from being taken for the microsecond
+        ones that split their outputs, and piled onto one worker. A non-word ``kind`` gives
+        ``(name, kind, *index)``, the keys of a `dask.bag.Bag` of this name."""
+        if not isinstance(kind, str):
+            return (self.name, kind, *index)
+        prefix, _, tok = self.name.rpartition("-")
+        return (f"{prefix}-{kind}-{tok}", *index)
+
     def add(self, key: tuple[Any, ...], func: Any, *args: Any) -> tuple[Any, ...]:
-        full = (self.name, *key)
+        full = self.key(*key)
         self.tasks[full] = (func, *args)
         return full
 

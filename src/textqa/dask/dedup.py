@@ -34,6 +34,7 @@ import numpy as np
 from textqa.dask._lazy import Layer, token
 from textqa.dask._lazy import dask_module as _dask
 from textqa.dask.allocator import task
+from textqa.dask.io import RowReader, row_reader
 from textqa.dask.partitions import as_records, frame_records, partition_sources, partitions_of
 from textqa.dedup import (
     DEFAULT_THRESHOLD,
@@ -200,28 +201,36 @@ def _unique_pairs(pairs: NDArray[np.int64]) -> NDArray[np.int64]:
 # -- pass 2: shingle sets of candidate documents, shipped to the owner of b --------------------
 @task
 def _prepare(data: Any, p: int, pieces: Sequence[tuple[Any, Any]], cfg: _Config) -> tuple[Any, ...]:
-    part = _records(data, cfg)
-    from textqa.minhash import ShingleSets, shingle_sets  # noqa: PLC0415
+    from textqa.minhash import ShingleSets, iter_batches, shingle_sets  # noqa: PLC0415
 
     pair_parts = [pr for pr, _ in pieces if len(pr)]
     pairs = _unique_pairs(np.concatenate(pair_parts)) if pair_parts else _EMPTY_PAIRS
     dup_rows = sorted(int(o) & _ROW_MASK for _, d in pieces for o in d.tolist())
     dup_set = set(dup_rows)
-    dup_bad = []
-    for k in dup_rows:
-        rec = part[k]
-        assert isinstance(rec, Record)
-        dup_bad.append((k, BadRecord(rec.source, rec.line, f"duplicate id {json.dumps(rec.id)}")))
     base = np.int64(p) << _ROW_BITS
     ends = pairs.reshape(-1)
     own = np.unique(ends[(ends >> _ROW_BITS) == p])
     if dup_set:
         own = own[~np.isin(own & _ROW_MASK, np.asarray(sorted(dup_set), dtype=np.int64))]
-    texts = [part[int(o - base)].text for o in own.tolist()]  # type: ignore[union-attr]
-    sets = shingle_sets(texts, cfg.spec) if texts else ShingleSets.from_lists([])
-    meta = (own, [json.dumps(part[int(o - base)].id) for o in own.tolist()])  # type: ignore[union-attr]
+    # only the candidate documents and the repeated ids are needed: a block of
+    # read_documents parses just those lines again
+    wanted = [*dup_rows, *(own - base).tolist()]
+    if isinstance(data, RowReader):
+        part: Any = data.read(wanted)
+    else:
+        records = _records(data, cfg)
+        part = {k: records[k] for k in wanted}
+    dup_bad = []
+    for k in dup_rows:
+        rec = part[k]
+        assert isinstance(rec, Record)
+        dup_bad.append((k, BadRecord(rec.source, rec.line, f"duplicate id {json.dumps(rec.id)}")))
+    texts = [part[int(o - base)].text for o in own.tolist()]
+    # in batches, as the signatures are computed: the arrays of a batch stay in the caches
+    sets = ShingleSets.concat([shingle_sets(batch, cfg.spec) for batch in iter_batches(texts)])
+    meta = (own, [json.dumps(part[int(o - base)].id) for o in own.tolist()])
     lengths = np.asarray([len(t) for t in texts], dtype=np.int64)
-    raw_ids = [part[int(o - base)].id for o in own.tolist()]  # type: ignore[union-attr]
+    raw_ids = [part[int(o - base)].id for o in own.tolist()]
     # verification bucket of a pair: that of the partition of b. Ship there the pairs whose a
     # is here, and the sets of the documents of this partition those pairs need (as a or b)
     mine = pairs[((pairs[:, 0] >> _ROW_BITS) == p) & np.isin(pairs[:, 0], own)]
@@ -336,37 +345,43 @@ def deduplicate(
         for q in range(nb):
             one.add(("rows", p, q), getitem, signed, q + 1)
     for q in range(nb):
-        one.add(("bucket", q), _bucket, [(one.name, "rows", p, q) for p in range(n_parts)], cfg)
+        one.add(("bucket", q), _bucket, [one.key("rows", p, q) for p in range(n_parts)], cfg)
     stage1 = dask.persist(
-        [one.delayed((one.name, "summary", p)) for p in range(n_parts)],
-        [one.delayed((one.name, "bucket", q)) for q in range(nb)],
+        [one.delayed(one.key("summary", p)) for p in range(n_parts)],
+        [one.delayed(one.key("bucket", q)) for q in range(nb)],
         optimize_graph=False,
     )
-    summaries_c = dask.compute(*stage1[0])
     # stage 2: each partition re-reads its texts, computes the shingle sets of its candidate
     # documents and ships them to the owners of the other ends; owners verify
     two = Layer("textqa-dedup-verify-" + token(keys, cfg), list(stage1[1]), upstream)
     for q in range(nb):
         for d in range(n_parts):
-            two.add(("pairs", q, d), getitem, (one.name, "bucket", q), d)
+            two.add(("pairs", q, d), getitem, one.key("bucket", q), d)
     for p, source in enumerate(sources):
         prep = two.add(
-            ("prepare", p), _prepare, source, p, [(two.name, "pairs", q, p) for q in range(nb)], cfg
+            ("prepare", p),
+            _prepare,
+            row_reader(source),
+            p,
+            [two.key("pairs", q, p) for q in range(nb)],
+            cfg,
         )
         two.add(("info", p), getitem, prep, 0)
         for v in range(nb):
             two.add(("ship", p, v), getitem, prep, v + 1)
     for v in range(nb):
         ver = two.add(
-            ("verify", v), _verify, [(two.name, "ship", p, v) for p in range(n_parts)], cfg
+            ("verify", v), _verify, [two.key("ship", p, v) for p in range(n_parts)], cfg
         )
         for k, what in enumerate(("edges", "sims", "ncand")):
             two.add((what, v), getitem, ver, k)
     infos_p, edges_p, sims_p, ncand_p = dask.persist(
-        [two.delayed((two.name, "info", p)) for p in range(n_parts)],
-        *[[two.delayed((two.name, w, v)) for v in range(nb)] for w in ("edges", "sims", "ncand")],
+        [two.delayed(two.key("info", p)) for p in range(n_parts)],
+        *[[two.delayed(two.key(w, v)) for v in range(nb)] for w in ("edges", "sims", "ncand")],
         optimize_graph=False,
     )
+    # the summaries are gathered once both stages are submitted: no pause between them
+    summaries_c = dask.compute(*stage1[0])
     del stage1
     dups_c = dask.compute(*[dask.delayed(_dups, pure=True)(i) for i in infos_p])
     t1 = time.perf_counter()

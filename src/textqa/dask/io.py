@@ -39,11 +39,14 @@ from textqa.sources import iter_files
 __all__ = [
     "DEFAULT_BLOCKSIZE",
     "Block",
+    "RowReader",
     "balanced_blocksize",
     "expand_inputs",
     "plan_blocks",
     "read_block",
     "read_documents",
+    "read_rows",
+    "row_reader",
     "write_jsonl",
     "write_parquet",
 ]
@@ -267,8 +270,63 @@ def _binary(rec: Record | BadRecord) -> bool:
     return isinstance(rec, BadRecord) and rec.reason == _BINARY
 
 
+def read_rows(
+    block: Block,
+    rows: Iterable[int],
+    *,
+    first_line: int = 1,
+    id_field: str = "id",
+    text_field: str = "text",
+) -> dict[int, Record | BadRecord]:
+    """The records at ``rows`` (0-based positions in :func:`read_block`'s list) of a block.
+    Of a JSON Lines block only those lines are decoded and parsed, the others are skipped
+    after a blank-line test: what a second pass over a partition needs when it wants a few of
+    its documents back.
+
+    >>> import os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "a.jsonl")
+    >>> with open(p, "w") as f:
+    ...     _ = f.write('{"id": 1, "text": "a"}\\n\\n{"id": 2, "text": "b"}\\n{"text": "c"}\\n')
+    >>> got = read_rows(plan_blocks([p])[0], [2, 1])
+    >>> [(k, r.id, r.text, r.line) for k, r in sorted(got.items())]  # doctest: +ELLIPSIS
+    [(1, 2, 'b', 3), (2, '...a.jsonl:4', 'c', 4)]
+    """
+    wanted = sorted(set(rows))
+    if block.kind != "jsonl":
+        records = read_block(block, first_line=first_line, id_field=id_field, text_field=text_field)
+        return {k: records[k] for k in wanted}
+    got = list(_jsonl_block(block, first_line, id_field, text_field, wanted))
+    if len(got) < len(wanted):
+        raise InputError(f"{block.paths[0]}: changed while the job was reading it")
+    return dict(zip(wanted, got, strict=False))
+
+
+def _only_rows(lines: Iterable[bytes], rows: Sequence[int]) -> Iterator[bytes]:
+    """``lines`` with the record lines (the non-blank ones) not at ``rows`` (sorted) made
+    blank: `iter_jsonl` then parses only the wanted ones and still numbers every line."""
+    wanted = iter(rows)
+    nxt = next(wanted, None)
+    k = 0
+    for raw in lines:
+        if nxt is None:
+            return
+        if raw and not raw.isspace():
+            if k == nxt:
+                yield raw
+                nxt = next(wanted, None)
+            else:
+                yield b"\n"
+            k += 1
+        else:
+            yield raw
+
+
 def _jsonl_block(
-    block: Block, first_line: int, id_field: str, text_field: str
+    block: Block,
+    first_line: int,
+    id_field: str,
+    text_field: str,
+    rows: Sequence[int] | None = None,
 ) -> Iterator[Record | BadRecord]:
     path = block.paths[0]
     if _compressed(path) or (block.start == 0 and block.end >= _size(path)):
@@ -278,7 +336,8 @@ def _jsonl_block(
             yield BadRecord(path, None, f"cannot be read ({exc.strerror or exc})")
             return
         with fh:
-            yield from iter_jsonl(fh, path, id_field=id_field, text_field=text_field)
+            stream: Any = fh if rows is None else _only_rows(fh, rows)
+            yield from iter_jsonl(stream, path, id_field=id_field, text_field=text_field)
         return
     with open(path, "rb") as fh:
         if block.start > 0:
@@ -286,9 +345,11 @@ def _jsonl_block(
             fh.readline()  # the rest of the line begun in the previous block
         # iter_jsonl counts lines from 1: blank lines in front make its numbers absolute
         # (and the ``PATH:LINE`` ids of records without an id) at ~50 ns per skipped line
-        lines = itertools.chain(
+        lines: Iterable[bytes] = itertools.chain(
             itertools.repeat(b"\n", first_line - 1), _lines_until(fh, block.end)
         )
+        if rows is not None:
+            lines = _only_rows(lines, rows)
         yield from iter_jsonl(lines, path, id_field=id_field, text_field=text_field)  # type: ignore[arg-type]
 
 
@@ -372,6 +433,35 @@ def _read_task(
     block: Block, first_line: int, id_field: str, text_field: str
 ) -> list[Record | BadRecord]:
     return read_block(block, first_line=first_line, id_field=id_field, text_field=text_field)
+
+
+@dataclass(frozen=True, slots=True)
+class RowReader:
+    """A partition of :func:`read_documents` not read yet: :meth:`read` returns the records
+    at some rows only (see :func:`read_rows`)."""
+
+    block: Block
+    first_line: int
+    id_field: str
+    text_field: str
+
+    def read(self, rows: Iterable[int]) -> dict[int, Record | BadRecord]:
+        return read_rows(
+            self.block,
+            rows,
+            first_line=self.first_line,
+            id_field=self.id_field,
+            text_field=self.text_field,
+        )
+
+
+def row_reader(source: Any) -> Any:
+    """For a partition source (see :func:`textqa.dask.partitions.partition_sources`) that
+    reads a block of :func:`read_documents`, the task that makes a :class:`RowReader` of that
+    block instead; any other source unchanged."""
+    if isinstance(source, tuple) and source and source[0] is _read_task:
+        return (RowReader, *source[1:])
+    return source
 
 
 # -- writers ------------------------------------------------------------------------------

@@ -146,6 +146,6 @@ def write_keep_list(
     for p, (source, skip) in enumerate(zip(sources, job.skipped_rows, strict=True)):
         layer.add(("part", p), _write_part, source, skip, options, names[p], fmt)
     dask = _dask()
-    parts = [layer.delayed((layer.name, "part", p)) for p in range(len(sources))]
+    parts = [layer.delayed(layer.key("part", p)) for p in range(len(sources))]
     dask.compute(*parts, optimize_graph=False)
     return names
