@@ -206,3 +206,43 @@ def test_rst_blocks_by_opener_equal_the_line_walk(pieces: list[tuple[str, str]])
     _rst_by_line(text, lines, slow)
     _rst_by_opener(text, lines, fast)
     assert fast == slow
+
+
+_MASK_ALPHABET = st.sampled_from(
+    ["-", "--", "x", "A", "_", "=", "(", "[", ",", " ", "\n", "\t", "\x1c", "\u3000", "/", ".",
+     "..", "~", "@", "+", ":", "::", "`", "|", "()", "os", "\u0301", "é", "ab", ",-x", "(--a",
+     "=-b", "[-c", "a-b", "./a/b", "~/x", "/u/v", "x.y", "f()", ":f: ", "---", "+=+", "\n  :"]
+)  # fmt: skip
+_mask_texts = st.lists(_MASK_ALPHABET, max_size=30).map("".join)
+
+
+def _union(spans: list[tuple[int, int]]) -> tuple[object, ...]:
+    from textqa.markup import merge_spans
+
+    return merge_spans(spans)
+
+
+@given(_mask_texts)
+def test_literal_first_mask_patterns_equal_the_originals(text: str) -> None:
+    """The mask patterns rewritten for speed (a literal first, or the `re` engine) find what
+    the original `regex` patterns found."""
+    import re
+
+    import regex
+
+    from textqa import markup
+
+    ident = regex.compile(
+        r"(?<![^\s(\[,=])--?[A-Za-z][\w-]*(?:=\S*)?"
+        r"|(?<![\w/])(?:~|\.{1,2})?/[\w.@+-]+(?:/[\w.@+-]*)+"
+    )
+    fast = [m.span() for rx in (markup._OPTION_RE, markup._PATH_RE) for m in rx.finditer(text)]
+    assert _union(fast) == _union([m.span() for m in ident.finditer(text)])
+    dot_call = re.compile(r"(?<=\w)(?:\.(?=[A-Za-z_])|\(\))")
+    assert [m.start() for m in markup._DOT_CALL_RE.finditer(text)] == [
+        m.start() for m in dot_call.finditer(text)
+    ]
+    fields = regex.compile(r"(?m)^\s*:[^:\s][^:\n]*:(?=\s|$)")
+    rules = regex.compile(r"(?m)^\s*[+=-]{3,}(?:[+=\s-]*)$")
+    for new, old in zip(markup._RST_INLINE[1:3], (fields, rules), strict=True):
+        assert [m.span() for m in new.finditer(text)] == [m.span() for m in old.finditer(text)]

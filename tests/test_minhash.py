@@ -264,6 +264,10 @@ def test_batches_do_not_change_signatures() -> None:
         assert (whole == pieces).all()
         one_by_one = np.concatenate([signatures([t], spec) for t in texts])
         assert (whole == one_by_one).all()
+        streamed = signatures(iter(texts), spec, batch_bytes=40)  # no length: concatenated
+        assert (whole == streamed).all()
+    assert signatures([], SignatureSpec(num_perm=8)).shape == (0, 8)
+    assert signatures(iter([]), SignatureSpec(num_perm=8)).shape == (0, 8)
 
 
 @pytest.mark.parametrize("scheme", ["kperm", "oph"])

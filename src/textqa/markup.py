@@ -73,10 +73,13 @@ _URL_RE = regex.compile(
     r"(?:\b(?:https?|ftp|file|mailto|ssh|git)://|\bwww\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}’”]"
 )
 _EMAIL_DOMAIN_RE = regex.compile(r"(?<=[\w.+-])@[\w-]+(?:\.[\w-]+)+\b")
-_IDENT_RE = regex.compile(
-    r"(?<![^\s(\[,=])--?[A-Za-z][\w-]*(?:=\S*)?"  # command-line options
-    r"|(?<![\w/])(?:~|\.{1,2})?/[\w.@+-]+(?:/[\w.@+-]*)+"  # /usr/bin/x, ./a/b
-)
+# Each pattern opens with a literal character and tests what precedes it afterwards: a regex
+# engine skips ahead to that character instead of trying every position. (Separate patterns
+# may overlap where one alternation would not; the masked spans are merged either way.)
+#: command-line options, after a space, ``(``, ``[``, ``,``, ``=`` or at the start
+_OPTION_RE = regex.compile(r"-(?<![^\s(\[,=]-)-?[A-Za-z][\w-]*(?:=\S*)?")
+#: paths: /usr/bin/x, ./a/b, ~/x
+_PATH_RE = regex.compile(r"(?<![\w/])(?:~|\.{1,2})?/[\w.@+-]+(?:/[\w.@+-]*)+")
 
 
 def _emails(text: str, out: list[tuple[int, int]]) -> None:
@@ -96,7 +99,7 @@ def _ident_start(word: str) -> bool:
 
 
 #: the end of a word followed by ``.name`` or ``()``: where dotted names and calls are
-_DOT_CALL_RE = re.compile(r"(?<=\w)(?:\.(?=[A-Za-z_])|\(\))")
+_DOT_CALL_RE = re.compile(r"[.(](?<=\w[.(])(?:(?<=\.)(?=[A-Za-z_])|(?<=\()\))")
 
 
 def identifier_spans(text: str, words: TokenColumns) -> list[tuple[int, int]]:
@@ -139,7 +142,9 @@ def identifier_spans(text: str, words: TokenColumns) -> list[tuple[int, int]]:
 
 
 def _common(text: str, out: list[tuple[int, int]], words: TokenColumns | None) -> None:
-    for rx in (_URL_RE, _IDENT_RE):
+    if "://" in text or "www." in text:
+        out.extend(m.span() for m in _URL_RE.finditer(text))
+    for rx in (_OPTION_RE, _PATH_RE):
         out.extend(m.span() for m in rx.finditer(text))
     _emails(text, out)
     out.extend(identifier_spans(text, token_columns(text) if words is None else words))
@@ -336,14 +341,18 @@ _SIGNATURE_DIRECTIVES = frozenset(
     }
 )
 _RST_NO_BLANK = r"(?:[^`\n]|\n(?![ \t]*\n))"
-_RST_INLINE = [
+#: whitespace as the `regex` module's \s, for `re` patterns
+_WS = r"[^\S\x1c-\x1f]"
+_RST_INLINE: list[regex.Pattern[str] | re.Pattern[str]] = [
     regex.compile(
         r"``(?:(?!``)(?:[^\n]|\n(?![ \t]*\n)))+``"
         rf"|(?<![\w`]):[\w:+.-]+:`{_RST_NO_BLANK}*`_{{0,2}}"
         rf"|(?<![\w`:])`[^`\s]{_RST_NO_BLANK}*`(?::[\w:+.-]+:)?_{{0,2}}"
     ),
-    regex.compile(r"(?m)^\s*:[^:\s][^:\n]*:(?=\s|$)"),
-    regex.compile(r"(?m)^\s*[+=-]{3,}(?:[+=\s-]*)$"),
+    # field names and table rules: line-anchored patterns, which the standard `re` engine scans
+    # faster; its \s also matches U+001C..U+001F, left out here to keep `regex`'s whitespace
+    re.compile(rf"(?m)^{_WS}*:(?:[^:\s]|[\x1c-\x1f])[^:\n]*:(?={_WS}|$)"),
+    re.compile(rf"(?m)^{_WS}*[+=-]{{3,}}(?:[+=-]|{_WS})*$"),
     regex.compile(r"\|[\w .-]+\|_{0,2}"),
 ]
 

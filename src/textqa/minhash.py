@@ -843,9 +843,17 @@ def signatures(
     """MinHash signatures of ``texts``: a ``uint32`` array ``(len(texts), spec.num_perm)``.
 
     Texts are processed in batches of about ``batch_bytes`` characters, so memory stays bounded
-    by the batch plus the signatures.
+    by the batch plus the signatures (written in place when ``texts`` has a length).
     """
     spec = spec or SignatureSpec()
+    if isinstance(texts, Sequence):
+        out = np.empty((len(texts), spec.num_perm), dtype=np.uint32)
+        row = 0
+        for batch in iter_batches(texts, batch_bytes):
+            h, off = shingle_hashes(batch, spec)
+            out[row : row + len(batch)] = signatures_from_shingles(h, off, spec)
+            row += len(batch)
+        return out
     parts = []
     for batch in iter_batches(texts, batch_bytes):
         h, off = shingle_hashes(batch, spec)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import math
+import operator
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ __all__ = [
     "is_list_like",
     "is_section_boundary",
     "key_hash",
+    "masked_key",
     "min_docs_for",
     "near_repeated_paragraphs",
     "remove_paragraph_edit",
@@ -271,6 +273,33 @@ def repeated_paragraphs(
     return out
 
 
+def masked_key(doc: Document, paragraph: Paragraph) -> str:
+    """The paragraph's `repetition_key` with every masked run (code, names, markup) replaced by
+    one U+0000: two paragraphs with equal masked keys differ only inside markup.
+
+    >>> from textqa import parse
+    >>> doc = parse("Use ``a`` here.\\n\\nUse ``bb`` here.\\n", kind="rst")
+    >>> [masked_key(doc, p) for p in doc.paragraphs]
+    ['use \\x00 here.', 'use \\x00 here.']
+    """
+    masked = doc.masked
+    i = bisect.bisect_right(masked, paragraph.start, key=_START) - 1
+    if i < 0 or masked[i].end <= paragraph.start:
+        i += 1
+    pieces = []
+    pos = paragraph.start
+    while i < len(masked) and masked[i].start < paragraph.end:
+        pieces.append(doc.text[pos : max(pos, masked[i].start)])
+        pieces.append("\x00")
+        pos = max(pos, min(masked[i].end, paragraph.end))
+        i += 1
+    pieces.append(doc.text[pos : paragraph.end])
+    return repetition_key("".join(pieces))
+
+
+_START = operator.attrgetter("start")
+
+
 def near_repeated_paragraphs(
     doc: Document,
     *,
@@ -310,13 +339,18 @@ def near_repeated_paragraphs(
         # needs |a - b| <= (1 - ratio)(a + b); rapidfuzz (imported on first use: a small file
         # seldom needs it) compares only when some earlier key passes that bound.
         n = len(key)
+        best = None
         if any(abs(n - m) <= (1.0 - ratio) * (n + m) + 1e-9 for m in lengths):
             from rapidfuzz import fuzz, process  # noqa: PLC0415
 
-            # the best earlier key; extractOne keeps the first of equal scores
-            best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
-        else:
-            best = None
+            # the best earlier key (the first of equal scores) that differs outside markup:
+            # paragraphs alike but for their code or names (``:class:`X` ... :class:`Y```)
+            # are parallel reference text, not a paragraph pasted and edited
+            found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+            for choice in sorted(found, key=lambda r: (-r[1], r[2])):
+                if masked_key(doc, owners[choice[2]]) != masked_key(doc, p):
+                    best = choice
+                    break
         if best is not None:
             out.append((p, owners[best[2]], best[1] / 100.0))
         seen.add(key)
