@@ -369,11 +369,16 @@ def near_repeated_paragraphs(
             # the best earlier key (the first of equal scores) that differs outside markup:
             # paragraphs alike but for their code or names (``:class:`X` ... :class:`Y```)
             # are parallel reference text, not a paragraph pasted and edited
-            found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
-            for choice in sorted(found, key=lambda r: (-r[1], r[2])):
-                if masked_key(doc, owners[choice[2]]) != masked_key(doc, p):
-                    best = choice
-                    break
+            best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+            if best is not None and masked_key(doc, owners[best[2]]) == masked_key(doc, p):
+                best = None
+                found = process.extract(
+                    key, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+                )
+                for choice in sorted(found, key=lambda r: (-r[1], r[2])):
+                    if masked_key(doc, owners[choice[2]]) != masked_key(doc, p):
+                        best = choice
+                        break
         if best is not None:
             out.append((p, owners[best[2]], best[1] / 100.0))
         seen.add(key)
