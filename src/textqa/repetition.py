@@ -26,7 +26,6 @@ ends stripped, case folded, nothing else.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import math
 import operator
 import re
@@ -94,6 +93,8 @@ def key_hash(key: str) -> int:
     >>> key_hash("navigation") == key_hash("navigation"), key_hash("a") != key_hash("b")
     (True, True)
     """
+    import hashlib  # noqa: PLC0415 -- OpenSSL's loading is paid only by TQ204 and boilerplate
+
     digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "big")
 
