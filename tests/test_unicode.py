@@ -245,3 +245,14 @@ def test_check_does_not_import_ftfy_for_clean_text() -> None:
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                          check=True)  # fmt: skip
     assert res.stdout.strip() == "False"
+
+
+def test_ascii_control_gate_matches_the_control_step() -> None:
+    """Clean ASCII text skips the TQ1xx rules: the gate must know every ASCII character the
+    control step of `textqa.normalize` would remove."""
+    from textqa import normalize
+    from textqa.unicode import _ASCII_CONTROL_RE
+
+    for code in range(128):
+        char = chr(code)
+        assert bool(_ASCII_CONTROL_RE.match(char)) == bool(normalize._CONTROL_RE.match(char))

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 
 import regex
 
+from textqa._lazy import LazyPattern
 from textqa.model import FileKind, Span
 from textqa.tokenize import TokenColumns, token_columns
 
@@ -180,19 +181,25 @@ def _indent(line: str) -> int:
 
 
 # -- Markdown -----------------------------------------------------------------------------
-_FENCE_RE = regex.compile(r"^ {0,3}(`{3,}|~{3,})")
-_LIST_RE = regex.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
+_FENCE_RE = LazyPattern(r"^ {0,3}(`{3,}|~{3,})", engine="regex")
+_LIST_RE = LazyPattern(r"^\s*(?:[-*+]|\d{1,9}[.)])\s", engine="regex")
+#: Markdown inline markup (compiled on the first Markdown document, like every pattern of one
+#: kind: a check of plain text never compiles them)
 _MD_INLINE = [
-    regex.compile(r"(?s)<!--.*?(?:-->|\Z)"),
-    regex.compile(r"(?s)(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)"),
-    regex.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"),
-    regex.compile(r"(?<=\])\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)"),
-    regex.compile(r"(?m)^ {0,3}\[[^\]\n]+\]:[ \t]*\S+.*$"),
-    regex.compile(r"(?<=\])\[[^\]\n]*\]"),
+    LazyPattern(r"(?s)<!--.*?(?:-->|\Z)", engine="regex"),
+    LazyPattern(r"(?s)(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", engine="regex"),
+    LazyPattern(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>", engine="regex"),
+    LazyPattern(
+        r"(?<=\])\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)", engine="regex"
+    ),
+    LazyPattern(r"(?m)^ {0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", engine="regex"),
+    LazyPattern(r"(?<=\])\[[^\]\n]*\]", engine="regex"),
 ]
 
 
 def _markdown(text: str, lines: list[tuple[int, int, int]], out: list[tuple[int, int]]) -> None:
+    fence_match = _FENCE_RE.compiled().match
+    list_match = _LIST_RE.compiled().match
     i = 0
     nlines = len(lines)
     # YAML front matter
@@ -207,7 +214,7 @@ def _markdown(text: str, lines: list[tuple[int, int, int]], out: list[tuple[int,
     while i < nlines:
         s, e, _ = lines[i]
         line = text[s:e]
-        m = _FENCE_RE.match(line)
+        m = fence_match(line)
         if m:
             fence = m.group(1)
             j = i + 1
@@ -237,7 +244,7 @@ def _markdown(text: str, lines: list[tuple[int, int, int]], out: list[tuple[int,
             prev_blank = False
             continue
         if not blank and _indent(line) < 4:
-            in_list = bool(_LIST_RE.match(line)) or (in_list and not prev_blank)
+            in_list = bool(list_match(line)) or (in_list and not prev_blank)
         prev_blank = blank
         i += 1
     for rx in _MD_INLINE:
@@ -245,10 +252,12 @@ def _markdown(text: str, lines: list[tuple[int, int, int]], out: list[tuple[int,
 
 
 # -- reStructuredText ---------------------------------------------------------------------
-_DIRECTIVE_RE = regex.compile(r"^(\s*)\.\.[ \t]+(?:\|[^|]+\|[ \t]+)?([\w:.+-]+)::(.*)$")
-_EXPLICIT_RE = regex.compile(r"^(\s*)\.\.(?:[ \t]|$)")
-_FOOTNOTE_RE = regex.compile(r"^\s*\.\.[ \t]+\[[^\]]+\]")
-_OPTION_LINE_RE = regex.compile(r"^\s*:[^:\s][^:]*:(?:\s|$)")
+_DIRECTIVE_RE = LazyPattern(
+    r"^(\s*)\.\.[ \t]+(?:\|[^|]+\|[ \t]+)?([\w:.+-]+)::(.*)$", engine="regex"
+)
+_EXPLICIT_RE = LazyPattern(r"^(\s*)\.\.(?:[ \t]|$)", engine="regex")
+_FOOTNOTE_RE = LazyPattern(r"^\s*\.\.[ \t]+\[[^\]]+\]", engine="regex")
+_OPTION_LINE_RE = LazyPattern(r"^\s*:[^:\s][^:]*:(?:\s|$)", engine="regex")
 _PROSE_DIRECTIVES = frozenset(
     [
         "note",
@@ -343,24 +352,25 @@ _SIGNATURE_DIRECTIVES = frozenset(
 _RST_NO_BLANK = r"(?:[^`\n]|\n(?![ \t]*\n))"
 #: whitespace as the `regex` module's \s, for `re` patterns
 _WS = r"[^\S\x1c-\x1f]"
-_RST_INLINE: list[regex.Pattern[str] | re.Pattern[str]] = [
-    regex.compile(
+_RST_INLINE = [
+    LazyPattern(
         r"``(?:(?!``)(?:[^\n]|\n(?![ \t]*\n)))+``"
         rf"|(?<![\w`]):[\w:+.-]+:`{_RST_NO_BLANK}*`_{{0,2}}"
-        rf"|(?<![\w`:])`[^`\s]{_RST_NO_BLANK}*`(?::[\w:+.-]+:)?_{{0,2}}"
+        rf"|(?<![\w`:])`[^`\s]{_RST_NO_BLANK}*`(?::[\w:+.-]+:)?_{{0,2}}",
+        engine="regex",
     ),
     # field names and table rules: line-anchored patterns, which the standard `re` engine scans
     # faster; its \s also matches U+001C..U+001F, left out here to keep `regex`'s whitespace
-    re.compile(rf"(?m)^{_WS}*:(?:[^:\s]|[\x1c-\x1f])[^:\n]*:(?={_WS}|$)"),
-    re.compile(rf"(?m)^{_WS}*[+=-]{{3,}}(?:[+=-]|{_WS})*$"),
-    regex.compile(r"\|[\w .-]+\|_{0,2}"),
+    LazyPattern(rf"(?m)^{_WS}*:(?:[^:\s]|[\x1c-\x1f])[^:\n]*:(?={_WS}|$)"),
+    LazyPattern(rf"(?m)^{_WS}*[+=-]{{3,}}(?:[+=-]|{_WS})*$"),
+    LazyPattern(r"\|[\w .-]+\|_{0,2}", engine="regex"),
 ]
 
 
 #: lines that can open a reST block: explicit markup (``..``), a doctest (``>>>``), or a
 #: paragraph ending in ``::`` (a literal block follows); the others never start a masked block
-_RST_OPENER_RE = re.compile(r"^[^\S\n]*(?:\.\.|>>>)", re.MULTILINE)
-_RST_LITERAL_RE = re.compile(r"::[^\S\n]*$", re.MULTILINE)
+_RST_OPENER_RE = LazyPattern(r"^[^\S\n]*(?:\.\.|>>>)", re.MULTILINE)
+_RST_LITERAL_RE = LazyPattern(r"::[^\S\n]*$", re.MULTILINE)
 _OUTDENTED_RE_CACHE: dict[int, re.Pattern[str]] = {}
 
 

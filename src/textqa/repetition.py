@@ -26,7 +26,6 @@ ends stripped, case folded, nothing else.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import math
 import operator
 import re
@@ -94,6 +93,8 @@ def key_hash(key: str) -> int:
     >>> key_hash("navigation") == key_hash("navigation"), key_hash("a") != key_hash("b")
     (True, True)
     """
+    import hashlib  # noqa: PLC0415 -- OpenSSL's loading is paid only by TQ204 and boilerplate
+
     digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "big")
 
@@ -273,6 +274,28 @@ def repeated_paragraphs(
     return out
 
 
+def _length_allows(lengths: Sequence[int], n: int, ratio: float) -> bool:
+    """True when some length ``m`` in the sorted ``lengths`` can reach a `fuzz.ratio` of
+    ``ratio`` with a string of length ``n``.
+
+    >>> _length_allows([10, 50], 45, 0.9), _length_allows([10, 30], 45, 0.9)
+    (True, False)
+    """
+    if not lengths:
+        return False
+    if ratio <= 0:
+        return True
+    if ratio > 1:
+        return False  # no similarity exceeds 1
+    low = n * ratio / (2.0 - ratio) - 1e-9
+    high = n * (2.0 - ratio) / ratio + 1e-9
+    i = bisect.bisect_left(lengths, low)
+    return i < len(lengths) and lengths[i] <= high
+
+
+_ALNUM_RE = re.compile(r"[^\W_]")  # a character for which str.isalnum() is true
+
+
 def masked_key(doc: Document, paragraph: Paragraph) -> str:
     """The paragraph's `repetition_key` with every masked run (code, names, markup) replaced by
     one U+0000: two paragraphs with equal masked keys differ only inside markup.
@@ -324,7 +347,7 @@ def near_repeated_paragraphs(
         return []
     cutoff = ratio * 100.0
     keys: list[str] = []
-    lengths: list[int] = []
+    lengths: list[int] = []  # of the keys, sorted
     owners: list[Paragraph] = []
     seen: set[str] = set()
     current = -1
@@ -336,26 +359,32 @@ def near_repeated_paragraphs(
         if key in seen:
             continue
         # The Indel distance is at least the length difference, so a similarity of ``ratio``
-        # needs |a - b| <= (1 - ratio)(a + b); rapidfuzz (imported on first use: a small file
-        # seldom needs it) compares only when some earlier key passes that bound.
+        # needs |n - m| <= (1 - ratio)(n + m), that is m in [n r / (2 - r), n (2 - r) / r];
+        # rapidfuzz (imported on first use: a small file seldom needs it) compares only when
+        # some earlier key's length is in that range.
         n = len(key)
         best = None
-        if any(abs(n - m) <= (1.0 - ratio) * (n + m) + 1e-9 for m in lengths):
+        if _length_allows(lengths, n, ratio):
             from rapidfuzz import fuzz, process  # noqa: PLC0415
 
             # the best earlier key (the first of equal scores) that differs outside markup:
             # paragraphs alike but for their code or names (``:class:`X` ... :class:`Y```)
             # are parallel reference text, not a paragraph pasted and edited
-            found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
-            for choice in sorted(found, key=lambda r: (-r[1], r[2])):
-                if masked_key(doc, owners[choice[2]]) != masked_key(doc, p):
-                    best = choice
-                    break
+            best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+            if best is not None and masked_key(doc, owners[best[2]]) == masked_key(doc, p):
+                best = None
+                found = process.extract(
+                    key, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+                )
+                for choice in sorted(found, key=lambda r: (-r[1], r[2])):
+                    if masked_key(doc, owners[choice[2]]) != masked_key(doc, p):
+                        best = choice
+                        break
         if best is not None:
             out.append((p, owners[best[2]], best[1] / 100.0))
         seen.add(key)
         keys.append(key)
-        lengths.append(len(key))
+        bisect.insort(lengths, len(key))
         owners.append(p)
     return out
 
@@ -384,18 +413,20 @@ def repeated_lines(
     first: dict[str, Span] = {}
     out: list[Repeat] = []
     text = doc.text
-    for line in doc.lines:
-        raw = text[line.start : line.end]
+    alnum = _ALNUM_RE.search
+    for _, line_start, line_end, _ in doc.lines:
+        raw = text[line_start:line_end]
         stripped = raw.strip()
-        if not stripped or not any(c.isalnum() for c in stripped):
+        if not stripped or alnum(stripped) is None:
             continue
-        lead = len(raw) - len(raw.lstrip())
-        span = Span(line.start + lead, line.start + lead + len(stripped))
-        i = bisect.bisect_right(ex_starts, span.start) - 1
-        if i >= 0 and excluded[i].end >= span.end:
+        start = line_start + len(raw) - len(raw.lstrip())
+        end = start + len(stripped)
+        i = bisect.bisect_right(ex_starts, start) - 1
+        if i >= 0 and excluded[i].end >= end:
             continue
-        if words.count(span.start, span.end) < min_words:
+        if words.count(start, end) < min_words:
             continue
+        span = Span(start, end)
         key = repetition_key(stripped)
         original = first.setdefault(key, span)
         if original is not span:

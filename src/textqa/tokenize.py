@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import regex
 
+from textqa._lazy import LazyPattern
 from textqa.model import Token
 
 __all__ = [
@@ -35,12 +36,12 @@ TOKENIZER_VERSION = 1
 _CORE = r"[\p{L}\p{M}\p{Nd}_]"
 _JOIN = r"(?:['’\-\u2010]|[.,](?=\p{Nd}))"
 WORD_PATTERN = rf"{_CORE}+(?:{_JOIN}{_CORE}+)*"
-_WORD_RE = regex.compile(WORD_PATTERN)
+_WORD_RE = LazyPattern(WORD_PATTERN, engine="regex")
 #: a whole token without a letter: digits, marks and underscores only, not continued by a letter
 _NUMBER_PATTERN = rf"[\p{{M}}\p{{Nd}}_]+(?:{_JOIN}[\p{{M}}\p{{Nd}}_]+)*(?!{_CORE}|{_JOIN}{_CORE})"
 #: numbers in group 1, words in group 2: one C-level ``split`` yields every token, its kind and
 #: the gaps between tokens (whose lengths give the offsets)
-_SPLIT_RE = regex.compile(rf"({_NUMBER_PATTERN})|({WORD_PATTERN})")
+_SPLIT_RE = LazyPattern(rf"({_NUMBER_PATTERN})|({WORD_PATTERN})", engine="regex")
 
 
 def iter_words(text: str) -> Iterator[tuple[int, int, str]]:
@@ -73,8 +74,8 @@ _RE_SPLIT_RE = re.compile(rf"({_RE_NUMBER})|(\w+(?:{_RE_JOIN}\w+)*)")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 _RE_WORD_CHAR = re.compile(r"\w")
 _RE_DIGIT = re.compile(r"\d")
-_CORE_RE = regex.compile(_CORE)
-_DIGIT_RE = regex.compile(r"\p{Nd}")
+_CORE_RE = LazyPattern(_CORE, engine="regex")
+_DIGIT_RE = LazyPattern(r"\p{Nd}", engine="regex")
 _SAME_IN_BOTH: dict[str, bool] = {}
 
 
@@ -90,7 +91,8 @@ def _same_in_both(char: str) -> bool:
 def _splitter(text: str) -> regex.Pattern[str] | re.Pattern[str]:
     if text.isascii() or all(map(_same_in_both, set(_NON_ASCII_RE.findall(text)))):
         return _RE_SPLIT_RE
-    return _SPLIT_RE
+    compiled: regex.Pattern[str] = _SPLIT_RE.compiled()
+    return compiled
 
 
 def token_columns(text: str) -> TokenColumns:

@@ -32,13 +32,14 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from textqa import normalize as nz
 from textqa._lazy import LazyPattern
 from textqa.confusables import confusable_table, script_of
 from textqa.model import Document, Edit, Finding, Fix, Span
 from textqa.rules import make_finding
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from textqa.check import Context
 
 __all__ = ["check_document", "describe"]
@@ -46,7 +47,17 @@ __all__ = ["check_document", "describe"]
 _NON_LATIN_LETTER = LazyPattern(r"[^\P{L}\p{Script=Latin}]", engine="regex")
 _CURLY_QUOTES = "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f"
 _CURLY_RE = re.compile(f"[{_CURLY_QUOTES}]")
-_ODD_SPACE_RUN = re.compile(f"[{nz.ODD_SPACES}]+")
+_ODD_SPACE_RUN = LazyPattern(lambda: f"[{_nz().ODD_SPACES}]+")
+#: the ASCII characters `textqa.normalize`'s control step removes (`CONTROL_CHARS`): an ASCII
+#: text without one has nothing for any TQ1xx rule, and `textqa.normalize` is not imported
+_ASCII_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _nz() -> ModuleType:
+    """`textqa.normalize`, imported on first use (it is not needed for clean ASCII text)."""
+    from textqa import normalize  # noqa: PLC0415
+
+    return normalize
 #: parenthetical dashes by style: em dash (spaced or not), spaced en dash, spaced hyphen(s)
 _DASH_RE = LazyPattern(
     r"\u2014|(?<=\S) \u2013 (?=\S)|(?<=[\w.,;:!?'\"’”)]) --? (?=\w)", engine="regex"
@@ -104,7 +115,7 @@ def _removal_fix(start: int, end: int, replacement: str, description: str) -> Fi
 
 
 def _bidi(doc: Document) -> Iterator[Finding]:
-    for a, b, r in _runs(nz.STEPS["bidi"].edits(doc.text)):
+    for a, b, r in _runs(_nz().STEPS["bidi"].edits(doc.text)):
         chars = doc.text[a:b]
         yield make_finding(
             doc,
@@ -118,7 +129,7 @@ def _bidi(doc: Document) -> Iterator[Finding]:
 
 
 def _invisible(doc: Document) -> Iterator[Finding]:
-    for a, b, r in _runs(nz.STEPS["invisible"].edits(doc.text)):
+    for a, b, r in _runs(_nz().STEPS["invisible"].edits(doc.text)):
         chars = doc.text[a:b]
         yield make_finding(
             doc,
@@ -134,7 +145,7 @@ def _mojibake(doc: Document) -> tuple[list[Finding], list[Span]]:
     out: list[Finding] = []
     spans: list[Span] = []
     text = doc.text
-    for a, b, r in nz.STEPS["mojibake"].edits(text):
+    for a, b, r in _nz().STEPS["mojibake"].edits(text):
         spans.append(Span(a, b))
         before = text[a:b]
         out.append(
@@ -172,7 +183,7 @@ def _mojibake(doc: Document) -> tuple[list[Finding], list[Span]]:
 
 def _controls(doc: Document, skip: Sequence[Span]) -> Iterator[Finding]:
     text = doc.text
-    for a, b, r in _runs(nz.STEPS["controls"].edits(text)):
+    for a, b, r in _runs(_nz().STEPS["controls"].edits(text)):
         if any(s.start <= a and b <= s.end for s in skip):
             continue  # C1 controls inside mojibake: TQ104 reports and repairs them
         chars = text[a:b]
@@ -263,7 +274,7 @@ def _odd_spaces(doc: Document) -> Iterator[Finding]:
 def _curly_quotes(doc: Document) -> Iterator[Finding]:
     for m in _CURLY_RE.finditer(doc.text):
         a, b = m.span()
-        plain = nz.ascii_quotes(m.group())
+        plain = _nz().ascii_quotes(m.group())
         yield make_finding(
             doc,
             "TQ107",
@@ -319,7 +330,7 @@ def _dashes(doc: Document) -> Iterator[Finding]:
 
 
 def _non_nfc(doc: Document) -> Iterator[Finding]:
-    for a, b, r in nz.STEPS["nfc"].edits(doc.text):
+    for a, b, r in _nz().STEPS["nfc"].edits(doc.text):
         yield make_finding(
             doc,
             "TQ109",
@@ -335,7 +346,7 @@ def check_document(doc: Document, ctx: Context) -> Iterable[Finding]:
     out: list[Finding] = []
     text = doc.text
     if text.isascii():
-        if ctx.wants("TQ105"):
+        if ctx.wants("TQ105") and _ASCII_CONTROL_RE.search(text):
             out.extend(_controls(doc, ()))
         return out
     mojibake_spans: list[Span] = []
