@@ -24,7 +24,8 @@ its CPU seconds are printed.) The ratio printed is single per-core docs/s / Dask
 docs/s: 1.0 means perfect scaling, the target is at most 1.5. The run checks that both give the
 same clusters (keep, members, pairs and Jaccard values) and prints the median of the rounds and
 the load average of the machine, since other work on the cores slows the cluster more than the
-single process.
+single process. Before each round it measures how many of the N cores are free
+(:func:`free_cores`): a cluster of N workers cannot go faster than the cores it gets.
 """
 
 from __future__ import annotations
@@ -67,6 +68,31 @@ def make_corpus(path: Path, n_docs: int, seed: int, base: Path) -> None:
         for k, d in enumerate(corpus.docs):
             fh.write(json.dumps({"id": f"doc{k:07d}", "text": d.text}) + "\n")
     tmp.replace(path)
+
+
+_SPIN = (
+    "import time\n"
+    "t = time.perf_counter()\n"
+    "sum(i * i for i in range(4_000_000))\n"
+    "print(time.perf_counter() - t)\n"
+)
+
+
+def free_cores(n: int) -> float:
+    """How many of ``n`` cores this machine gives at the moment: a fixed CPU-bound loop run
+    alone, then ``n`` copies at once; ``n * alone / together`` (capped at ``n``). On a
+    machine shared with other work this is below ``n``, and no job can scale past it."""
+
+    def spin(k: int) -> float:
+        procs = [
+            subprocess.Popen([sys.executable, "-c", _SPIN], stdout=subprocess.PIPE)
+            for _ in range(k)
+        ]
+        return max(float(p.communicate()[0]) for p in procs)
+
+    alone = spin(1)
+    together = spin(n)
+    return min(float(n), n * alone / together)
 
 
 def _lines(path: Path) -> int:
@@ -160,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for r in range(args.rounds):
         load = os.getloadavg()[0]
+        cores = free_cores(args.workers)
         if r % 2 == 0:
             s = run_single(args.corpus)
             d = run_dask(args.corpus, args.workers, args.blocksize)
@@ -172,9 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         same = expected == cluster_rows(job)
         single_rate, dask_rate = n / s["job"], n / d["job"]
         ratio = single_rate / (dask_rate / args.workers)
-        rows.append((single_rate, n / s["wall"], dask_rate, ratio, load))
+        rows.append((single_rate, n / s["wall"], dask_rate, ratio, load, cores))
         print(
-            f"round {r + 1} (load {load:.2f}): single {s['job']:.2f} s job, {s['wall']:.2f} s "
+            f"round {r + 1} (load {load:.2f}, {cores:.2f} of {args.workers} cores free): "
+            f"single {s['job']:.2f} s job, {s['wall']:.2f} s "
             f"command ({single_rate:,.0f} docs/s; CPU {s['cpu']:.1f} s; peak RSS "
             f"{s['peak'] / 2**20:,.0f} MiB) | "
             f"dask {args.workers} workers {d['job']:.2f} s ({dask_rate:,.0f} docs/s = "
@@ -191,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"median of {args.rounds}: single {med[0]:,.0f} docs/s ({med[1]:,.0f} with start-up) | "
         f"dask {med[2]:,.0f} docs/s = {med[2] / args.workers:,.0f} per core | per-core ratio "
-        f"{med[3]:.2f} (target <= 1.5) | load average {med[4]:.2f}"
+        f"{med[3]:.2f} (target <= 1.5) | load average {med[4]:.2f}, {med[5]:.2f} of "
+        f"{args.workers} cores free"
     )
     return 0
 

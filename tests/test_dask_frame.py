@@ -17,6 +17,7 @@ pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
 from textqa.dask import deduplicate, read_documents  # noqa: E402
+from textqa.dask.io import plan_blocks, read_block  # noqa: E402
 from textqa.dask.partitions import frame_records, partition_sources, partitions_of  # noqa: E402
 from textqa.dedup import deduplicate as single  # noqa: E402
 from textqa.errors import InputError  # noqa: E402
@@ -121,6 +122,9 @@ def test_read_tasks_are_inlined(tmp_path: Path) -> None:
     assert len(sources) == len(keys) > 3
     assert all(isinstance(s, tuple) and callable(s[0]) for s in sources)
     assert not set(keys) & set(graph)  # the read tasks themselves are not in the job
+    assert graph == {}  # and the line numbers the blocks start at are known already
+    first_block = read_block(plan_blocks([str(path)], blocksize=1000)[0])
+    assert [s[2] for s in sources][:2] == [1, 1 + len(first_block)]
     data = dask.bag.from_sequence([("a", "x"), ("b", "y")], npartitions=2)
     keys, collections, _ = partitions_of(data)
     sources, graph = partition_sources(keys, collections)

@@ -51,7 +51,7 @@ from textqa.records import BadRecord, Record
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from textqa.minhash import SignatureSpec
+    from textqa.minhash import ShingleSets, SignatureSpec
 
 __all__ = ["DaskDedupResult", "deduplicate"]
 
@@ -243,9 +243,20 @@ def _prepare(data: Any, p: int, pieces: Sequence[tuple[Any, Any]], cfg: _Config)
         if p % cfg.buckets == v:
             need.append(as_b)
         docs = np.intersect1d(np.concatenate(need), own)
-        shipments.append((pv, docs, sets.take(np.searchsorted(own, docs))))
+        shipments.append((pv, docs, _take(sets, np.searchsorted(own, docs))))
     info = ((meta[0], meta[1], raw_ids, lengths), dup_bad)
     return (info, *shipments)
+
+
+def _take(sets: ShingleSets, rows: NDArray[np.int64]) -> ShingleSets:
+    """The sets of ``rows``, in that order, gathered with one index array."""
+    from textqa.minhash import ShingleSets  # noqa: PLC0415
+
+    sizes = (sets.offsets[1:] - sets.offsets[:-1])[rows]
+    offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    index = np.repeat(sets.offsets[:-1][rows] - offsets[:-1], sizes) + np.arange(offsets[-1])
+    return ShingleSets(sets.values[index], offsets)
 
 
 @task
@@ -262,11 +273,11 @@ def _verify(
     pairs = np.concatenate(pair_parts)
     ords = np.concatenate([d for _, d, _ in incoming])
     sets = ShingleSets.concat([st for _, d, st in incoming])
+    # pairs as rows of the sets as they arrived (no copy of the sets in ordinal order)
     order = np.argsort(ords, kind="stable")
-    ords = ords[order]
-    sets = sets.take(order)
-    pairs = pairs[np.isin(pairs[:, 0], ords) & np.isin(pairs[:, 1], ords)]
-    local = np.searchsorted(ords, pairs)
+    ranked = ords[order]
+    pairs = pairs[np.isin(pairs[:, 0], ranked) & np.isin(pairs[:, 1], ranked)]
+    local = order[np.searchsorted(ranked, pairs)]
     vpairs, sims = verify_pairs(sets, local, cfg.threshold)
     return ords[vpairs], sims, len(pairs)
 

@@ -46,6 +46,7 @@ __all__ = [
     "read_block",
     "read_documents",
     "read_rows",
+    "resolve_line_numbers",
     "row_reader",
     "write_jsonl",
     "write_parquet",
@@ -353,19 +354,15 @@ def _jsonl_block(
         yield from iter_jsonl(lines, path, id_field=id_field, text_field=text_field)  # type: ignore[arg-type]
 
 
-class _lines_until:
-    """The lines of ``fh`` that start before byte ``end``."""
-
-    def __init__(self, fh: Any, end: int) -> None:
-        self.fh = fh
-        self.end = end
-
-    def __iter__(self) -> Iterator[bytes]:
-        while self.fh.tell() < self.end:
-            line = self.fh.readline()
-            if not line:
-                return
-            yield line
+def _lines_until(fh: Any, end: int) -> Iterator[bytes]:
+    """The lines of ``fh``, from its position, that start before byte ``end`` (positions
+    counted from the line lengths: no ``tell`` per line)."""
+    pos = fh.tell()
+    for line in fh:
+        if pos >= end:
+            return
+        yield line
+        pos += len(line)
 
 
 def _parquet_block(block: Block, id_field: str, text_field: str) -> list[Record | BadRecord]:
@@ -455,11 +452,45 @@ class RowReader:
         )
 
 
+def _reads(source: Any) -> bool:
+    return isinstance(source, tuple) and bool(source) and source[0] is _read_task
+
+
+def resolve_line_numbers(
+    sources: Sequence[Any], graph: Mapping[Any, Any]
+) -> tuple[list[Any], dict[Any, Any]]:
+    """Partition sources (see :func:`textqa.dask.partitions.partition_sources`) whose block
+    reads wait for a first line number (a block that starts inside its file), with those
+    numbers computed now, on the workers, in one go: newline counts, a few milliseconds per
+    block. The job's reading tasks then depend on nothing and every worker starts at once;
+    otherwise a heavy task waits for a tiny count queued behind another heavy task. Returns
+    the sources and the graph of what they still depend on."""
+    core = _dask("dask.core")
+    pending = [s[2] for s in sources if _reads(s) and not isinstance(s[2], int)]
+    if not pending:
+        return list(sources), dict(graph)
+    delayed = _dask("dask.delayed").Delayed
+    values = _dask().compute(*[delayed(k, dict(graph)) for k in pending], optimize_graph=False)
+    known = dict(zip(pending, values, strict=True))
+    out = [
+        (s[0], s[1], known[s[2]], *s[3:]) if _reads(s) and not isinstance(s[2], int) else s
+        for s in sources
+    ]
+    needed: set[Any] = set()
+    for s in out:
+        if core.istask(s):
+            needed.update(core.get_dependencies(graph, task=s))
+        elif core.iskey(s) and s in graph:
+            needed.add(s)
+    culled, _ = _dask("dask.optimization").cull(dict(graph), list(needed))
+    return out, dict(culled)
+
+
 def row_reader(source: Any) -> Any:
     """For a partition source (see :func:`textqa.dask.partitions.partition_sources`) that
     reads a block of :func:`read_documents`, the task that makes a :class:`RowReader` of that
     block instead; any other source unchanged."""
-    if isinstance(source, tuple) and source and source[0] is _read_task:
+    if _reads(source):
         return (RowReader, *source[1:])
     return source
 

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from textqa.dask._lazy import dask_module
+from textqa.dask.io import resolve_line_numbers
 from textqa.errors import UsageError
 from textqa.records import BadRecord, Record
 
@@ -83,7 +84,9 @@ def partition_sources(
     upstream tasks those need. A partition computed by one task is that task, inlined (it
     runs inside the job's task: reading a block there costs no transfer of its records); a
     partition held as data stays its key. ``graph`` holds only the tasks the sources depend
-    on, so a job built on it has no other dependency and computes nothing else."""
+    on, so a job built on it has no other dependency and computes nothing else. The line
+    numbers blocks of :func:`~textqa.dask.read_documents` start at are computed first (see
+    :func:`textqa.dask.io.resolve_line_numbers`)."""
     core = dask_module("dask.core")
     optimization = dask_module("dask.optimization")
     merged: dict[Any, Any] = {}
@@ -100,4 +103,4 @@ def partition_sources(
             sources.append(key)
             needed.add(key)
     graph, _ = optimization.cull(merged, list(needed))
-    return sources, dict(graph)
+    return resolve_line_numbers(sources, graph)
