@@ -269,3 +269,32 @@ def test_single_file_check_does_not_import_numpy(tmp_path: object) -> None:
         check=True,
     )
     assert out.stdout.strip() == "False"
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f"]), min_size=6, max_size=30).map(
+            " ".join
+        ),
+        min_size=2,
+        max_size=12,
+    ),
+    st.sampled_from([0.5, 0.8]),
+)
+def test_band_keys_computed_one_document_at_a_time_give_the_same_clusters(
+    texts: list[str], threshold: float
+) -> None:
+    """`Deduplicator.keys_of` per document (what a ``--jobs`` worker does) + `add_keys`."""
+    expected = deduplicate(texts, threshold=threshold)
+    d = Deduplicator(threshold=threshold)
+    parts = [d.keys_of([t]) for t in texts]
+    d.add_keys(
+        np.concatenate([k for k, _ in parts]),
+        np.concatenate([v for _, v in parts]),
+        [len(t) for t in texts],
+    )
+    got = d.finish(lambda rows: (texts[i] for i in rows))
+    assert got.clusters == expected.clusters
+    assert got.candidates == expected.candidates
+    with pytest.raises(UsageError):
+        d.add_keys(parts[0][0], parts[0][1], [1, 2])

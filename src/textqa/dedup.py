@@ -263,6 +263,32 @@ class Deduplicator:
             )
         self._lengths.extend(len(t) for t in texts)
 
+    def keys_of(self, texts: Sequence[str]) -> tuple[NDArray[np.uint64], NDArray[np.bool_]]:
+        """The band keys and validity flags :meth:`add` would keep for ``texts``, without
+        adding them: computed in another process, they are added with :meth:`add_keys`."""
+        from textqa.lsh import band_keys, valid_rows  # noqa: PLC0415
+        from textqa.minhash import shingle_hashes, signatures_from_shingles  # noqa: PLC0415
+
+        h, off = shingle_hashes(texts, self.spec)
+        sigs = signatures_from_shingles(h, off, self.spec)
+        return band_keys(sigs, self.bands, self.rows), valid_rows(sigs)
+
+    def add_keys(
+        self, keys: NDArray[np.uint64], valid: NDArray[np.bool_], lengths: Sequence[int]
+    ) -> None:
+        """Add documents by the :meth:`keys_of` result of a deduplicator with the same spec,
+        bands and rows, and their text lengths (for the ``longest``/``shortest`` policies)."""
+        if self.keep_shingles:
+            raise UsageError("add_keys() cannot keep shingles: use add() with the texts")
+        if keys.shape != (len(lengths), self.bands) or valid.shape != (len(lengths),):
+            raise UsageError(
+                f"band keys of shape {keys.shape} for {len(lengths)} documents "
+                f"of {self.bands} bands"
+            )
+        self._keys.append(keys)
+        self._valid.append(valid)
+        self._lengths.extend(lengths)
+
     def band_keys(self) -> tuple[NDArray[np.uint64], NDArray[np.bool_]]:
         """The band keys ``(documents, bands)`` and the validity flags added so far."""
         import numpy as np  # noqa: PLC0415
@@ -568,19 +594,47 @@ class _CorpusChecker:
         # only the texts are kept (not the parsed documents, whose tokens weigh far more);
         # the few flagged files are parsed again for positions
         self.docs: list[tuple[str | None, str, FileKind]] = []
+        #: band keys and validity of each document, when they were computed where it was
+        #: parsed (`summarize` in a ``--jobs`` worker); None for a document added here
+        self.keys: list[tuple[Any, Any] | None] = []
+
+    def _deduplicator(self) -> Deduplicator:
+        return Deduplicator(threshold=self.threshold)
 
     def add(self, doc: Document) -> None:
-        self.add_summary(self.summarize(doc))
+        # one process: the signatures are computed in batches by `findings`
+        if len(doc.tokens) >= self.min_words:
+            self.docs.append((doc.path, doc.text, doc.kind))
+            self.keys.append(None)
 
-    def summarize(self, doc: Document) -> tuple[str | None, str, FileKind] | None:
-        """What the checker keeps of one document: path, text and kind, or None when it is
-        too short to compare."""
-        return (doc.path, doc.text, doc.kind) if len(doc.tokens) >= self.min_words else None
+    def summarize(self, doc: Document) -> tuple[str | None, str, FileKind, Any, Any] | None:
+        """What the checker keeps of one document: path, text, kind and its LSH band keys
+        (computed here, in the worker that parsed it), or None when it is too short."""
+        if len(doc.tokens) < self.min_words:
+            return None
+        keys, valid = self._deduplicator().keys_of([doc.text])
+        return doc.path, doc.text, doc.kind, keys, valid
 
-    def add_summary(self, summary: tuple[str | None, str, FileKind] | None) -> None:
+    def add_summary(self, summary: tuple[str | None, str, FileKind, Any, Any] | None) -> None:
         """Keep one document's :meth:`summarize` result (in input order)."""
         if summary is not None:
-            self.docs.append(summary)
+            path, text, kind, keys, valid = summary
+            self.docs.append((path, text, kind))
+            self.keys.append((keys, valid))
+
+    def _clusters(self, texts: list[str]) -> DedupResult:
+        if not all(k is not None for k in self.keys):
+            return deduplicate(texts, threshold=self.threshold)
+        import numpy as np  # noqa: PLC0415
+
+        d = self._deduplicator()
+        pairs = [k for k in self.keys if k is not None]
+        d.add_keys(
+            np.concatenate([k for k, _ in pairs]),
+            np.concatenate([v for _, v in pairs]),
+            [len(t) for t in texts],
+        )
+        return d.finish(lambda rows: (texts[i] for i in rows))
 
     def findings(self) -> Iterator[Finding]:
         if len(self.docs) < 2:
@@ -589,7 +643,7 @@ class _CorpusChecker:
         from textqa.rules import make_finding  # noqa: PLC0415
 
         texts = [text for _, text, _ in self.docs]
-        result = deduplicate(texts, threshold=self.threshold)
+        result = self._clusters(texts)
         best: dict[int, tuple[float, int]] = {}
         for c in result.clusters:
             for a, b, s in c.pairs:
