@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import Protocol
 
+from textqa._gc import paused as gc_paused
 from textqa.config import Settings
 from textqa.globs import PathMatcher, relative_posix
 from textqa.model import Document, Finding, Span
@@ -226,6 +227,13 @@ class _FileResult:
 
 
 def _check_file(runner: _Runner, path: str, *, keep_doc: bool) -> _FileResult:
+    # the cyclic collector is paused while the document lives (see textqa._gc) and runs
+    # again once the file is done and the document freed, when there is little left to see
+    with gc_paused():
+        return _check_one_file(runner, path, keep_doc=keep_doc)
+
+
+def _check_one_file(runner: _Runner, path: str, *, keep_doc: bool) -> _FileResult:
     source = read_source(path, max_size=runner.ctx.settings.max_file_size)
     if isinstance(source, Skipped):
         return _FileResult(path, skipped=source)
