@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from types import ModuleType
@@ -282,7 +283,9 @@ def _parallel(
     import multiprocessing  # noqa: PLC0415
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    # fork is cheap and safe for this single-threaded program on Linux; elsewhere (macOS
+    # system libraries are not fork-safe) the workers start fresh interpreters
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
     size = max(1, min(64, len(files) // (jobs * 4) or 1))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
     with ProcessPoolExecutor(

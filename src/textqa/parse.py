@@ -76,7 +76,7 @@ def _parse(text: str, path: str | None, kind: FileKind) -> Document:
             paragraphs.append(Paragraph(len(paragraphs), pstart, pend, first + 1, idx, prose))
             first = -1
 
-    return Document(
+    doc = Document(
         text=text,
         path=path,
         kind=kind,
@@ -87,6 +87,7 @@ def _parse(text: str, path: str | None, kind: FileKind) -> Document:
         bom=text.startswith("\ufeff"),
         _line_starts=tuple(line_starts),
         _mask_starts=tuple(sp.start for sp in masked),
-        _words=words,
-        _word_starts=tuple(word_starts),
     )
+    object.__setattr__(doc, "_words", words)  # derived fields, not constructor arguments
+    object.__setattr__(doc, "_word_starts", tuple(word_starts))
+    return doc
