@@ -377,7 +377,8 @@ def deduplicate(
             [two.key("pairs", q, p) for q in range(nb)],
             cfg,
         )
-        two.add(("info", p), getitem, prep, 0)
+        info = two.add(("info", p), getitem, prep, 0)
+        two.add(("dups", p), getitem, info, 1)
         for v in range(nb):
             two.add(("ship", p, v), getitem, prep, v + 1)
     for v in range(nb):
@@ -386,15 +387,22 @@ def deduplicate(
         )
         for k, what in enumerate(("edges", "sims", "ncand")):
             two.add((what, v), getitem, ver, k)
-    infos_p, edges_p, sims_p, ncand_p = dask.persist(
+    infos_p, dups_p, edges_p, sims_p, ncand_p = dask.persist(
         [two.delayed(two.key("info", p)) for p in range(n_parts)],
+        [two.delayed(two.key("dups", p)) for p in range(n_parts)],
         *[[two.delayed(two.key(w, v)) for v in range(nb)] for w in ("edges", "sims", "ncand")],
         optimize_graph=False,
     )
-    # the summaries are gathered once both stages are submitted: no pause between them
-    summaries_c = dask.compute(*stage1[0])
+    # one gather once both stages are submitted (no pause between them): the per-partition
+    # summaries and repeated ids, and with components on the client the verified edges
+    edge_parts: Any = None
+    if components == "client":
+        summaries_c, dups_c, edge_parts, sim_parts, ncands = dask.compute(
+            list(stage1[0]), dups_p, edges_p, sims_p, ncand_p
+        )
+    else:
+        summaries_c, dups_c = dask.compute(list(stage1[0]), dups_p)
     del stage1
-    dups_c = dask.compute(*[dask.delayed(_dups, pure=True)(i) for i in infos_p])
     t1 = time.perf_counter()
 
     # bad records in input order; stop on the first one, as the single-machine command does
@@ -417,7 +425,6 @@ def deduplicate(
 
     rounds = 0
     if components == "client":
-        edge_parts, sim_parts, ncands = dask.compute(edges_p, sims_p, ncand_p)
         ncand = sum(ncands)
         from textqa.dask.components import components_local  # noqa: PLC0415
 
@@ -499,10 +506,6 @@ def _skipped_rows(
         )
         for p, bad in enumerate(bad_rows)
     )
-
-
-def _dups(info: tuple[Any, Any]) -> list[tuple[int, BadRecord]]:
-    return list(info[1])
 
 
 def _dedupe_labels(
