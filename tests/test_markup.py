@@ -242,7 +242,31 @@ def test_literal_first_mask_patterns_equal_the_originals(text: str) -> None:
     assert [m.start() for m in markup._DOT_CALL_RE.finditer(text)] == [
         m.start() for m in dot_call.finditer(text)
     ]
-    fields = regex.compile(r"(?m)^\s*:[^:\s][^:\n]*:(?=\s|$)")
-    rules = regex.compile(r"(?m)^\s*[+=-]{3,}(?:[+=\s-]*)$")
+    # field names and table rules are indented, never preceded by blank lines
+    fields = regex.compile(r"(?m)^[^\S\n]*:[^:\s][^:\n]*:(?=\s|$)")
+    rules = regex.compile(r"(?m)^[^\S\n]*[+=-]{3,}(?:[+=\s-]*)$")
     for new, old in zip(markup._RST_INLINE[1:3], (fields, rules), strict=True):
         assert [m.span() for m in new.finditer(text)] == [m.span() for m in old.finditer(text)]
+
+
+@given(_mask_texts, st.sampled_from(["markdown", "rst", "text"]))
+def test_mask_takes_tokens_or_token_columns(text: str, kind: str) -> None:
+    from textqa.markup import mask
+    from textqa.tokenize import token_columns, tokenize
+
+    expected = mask(text, kind)  # type: ignore[arg-type]
+    assert mask(text, kind, None, tokenize(text)) == expected  # type: ignore[arg-type]
+    assert mask(text, kind, None, token_columns(text)) == expected  # type: ignore[arg-type]
+
+
+def test_many_blank_lines_or_dashes_mask_in_linear_time() -> None:
+    """Patterns free to run over blank lines or with nested quantifiers over one character
+    class took quadratic time here (a 200,000-line file of blank lines took minutes)."""
+    import time
+
+    from textqa.markup import mask
+
+    for text in ("\n" * 200_000 + "x", "-" * 200_000 + "x", "\n" * 200_000 + ":x"):
+        start = time.process_time()
+        mask(text, "rst")
+        assert time.process_time() - start < 30  # about 0.1 s; quadratic took minutes

@@ -186,3 +186,33 @@ def test_words_and_prose_paragraphs_agree_with_the_tokens(text: str, kind: str) 
     blank = [not text[ln.start : ln.end].strip() for ln in doc.lines]
     covered = [i for p in doc.paragraphs for i in range(p.first_line - 1, p.last_line)]
     assert covered == [i for i, b in enumerate(blank) if not b]
+
+
+def test_gc_pause_is_shared_by_threads_and_always_ends() -> None:
+    """One thread's pause ending never turns the collector on under another's, and the last
+    pause to end turns it back on (the interleaving that a save-and-restore flag gets wrong)."""
+    import gc
+    import threading
+
+    from textqa._gc import paused
+
+    entered, release = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with paused():
+            entered.set()
+            release.wait(5)
+
+    assert gc.isenabled()
+    t = threading.Thread(target=other)
+    t.start()
+    assert entered.wait(5)
+    with paused():
+        assert not gc.isenabled()
+        release.set()
+        t.join(5)
+        assert not gc.isenabled()  # the other thread's pause ended, ours has not
+    assert gc.isenabled()
+    with pytest.raises(ValueError, match="inside a pause"), paused():
+        raise ValueError("inside a pause")
+    assert gc.isenabled()

@@ -391,7 +391,9 @@ def test_sorted_words_binary_search_equals_a_set(words: list[str], probes: list[
     oracle = set(unique)
     for probe in [*probes, *unique]:
         assert (probe in table) == (probe in oracle)
+    assert SortedWords(table.text).intersection(probes) == oracle.intersection(probes)
     table = SortedWords(table.text, set_after=0)  # the set built after many lookups agrees
     for probe in [*probes, *unique]:
         assert (probe in table) == (probe in oracle)
+    assert table.intersection(probes) == oracle.intersection(probes)
     assert len(table) == len(unique)

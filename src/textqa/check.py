@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import Protocol
 
+from textqa._gc import paused as gc_paused
 from textqa.config import Settings
 from textqa.globs import PathMatcher, relative_posix
 from textqa.model import Document, Finding, Span
@@ -226,6 +228,13 @@ class _FileResult:
 
 
 def _check_file(runner: _Runner, path: str, *, keep_doc: bool) -> _FileResult:
+    # the cyclic collector is paused while the document lives (see textqa._gc) and runs
+    # again once the file is done and the document freed, when there is little left to see
+    with gc_paused():
+        return _check_one_file(runner, path, keep_doc=keep_doc)
+
+
+def _check_one_file(runner: _Runner, path: str, *, keep_doc: bool) -> _FileResult:
     source = read_source(path, max_size=runner.ctx.settings.max_file_size)
     if isinstance(source, Skipped):
         return _FileResult(path, skipped=source)
@@ -274,7 +283,9 @@ def _parallel(
     import multiprocessing  # noqa: PLC0415
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    # fork is cheap and safe for this single-threaded program on Linux; elsewhere (macOS
+    # system libraries are not fork-safe) the workers start fresh interpreters
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
     size = max(1, min(64, len(files) // (jobs * 4) or 1))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
     with ProcessPoolExecutor(

@@ -186,6 +186,21 @@ class SortedWords:
             return word in self._set
         return self.find(word) >= 0
 
+    def intersection(self, words: Iterable[str]) -> set[str]:
+        """The members among ``words`` (a set operation once the set is built; many words at
+        once build it).
+
+        >>> sorted(SortedWords("apple\\nbanana\\n").intersection(["banana", "kiwi"]))
+        ['banana']
+        """
+        if self._set is None:
+            words = list(words)
+            if self._lookups + len(words) <= self.set_after:
+                return {w for w in words if w in self}
+            self._lookups = self.set_after + 1
+            self._set = frozenset(self.text.split("\n")[:-1])
+        return set(self._set.intersection(words))
+
     def find(self, word: str) -> int:
         """The offset of ``word``'s line in :attr:`text`, or -1."""
         text = self.text

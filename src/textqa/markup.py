@@ -22,12 +22,12 @@ import itertools
 import operator
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import regex
 
 from textqa._lazy import LazyPattern
-from textqa.model import FileKind, Span
+from textqa.model import FileKind, Span, Token
 from textqa.tokenize import TokenColumns, token_columns
 
 __all__ = ["kind_for_path", "line_spans", "mask", "merge_spans"]
@@ -103,7 +103,17 @@ def _ident_start(word: str) -> bool:
 _DOT_CALL_RE = re.compile(r"[.(](?<=\w[.(])(?:(?<=\.)(?=[A-Za-z_])|(?<=\()\))")
 
 
-def identifier_spans(text: str, words: TokenColumns) -> list[tuple[int, int]]:
+def _as_columns(words: TokenColumns | Sequence[Token]) -> TokenColumns:
+    """Token columns, from columns or from `textqa.model.Token` objects."""
+    if isinstance(words, TokenColumns):
+        return words
+    return TokenColumns(
+        [t.text for t in words], [t.start for t in words], [t.end for t in words],
+        [t.kind for t in words],
+    )  # fmt: skip
+
+
+def identifier_spans(text: str, words: TokenColumns | Sequence[Token]) -> list[tuple[int, int]]:
     """Spans of identifiers among the tokens: ``snake_case`` and ``_private`` names, dotted
     names (``os.path.join``) and calls (``open()``), with a trailing ``()`` included.
 
@@ -112,7 +122,7 @@ def identifier_spans(text: str, words: TokenColumns) -> list[tuple[int, int]]:
     >>> [text[s:e] for s, e in identifier_spans(text, token_columns(text))]
     ['my_var', 'os.path.join()', 'open()']
     """
-    texts, starts, ends, _ = words
+    texts, starts, ends, _ = _as_columns(words)
     out = list(
         itertools.compress(
             zip(starts, ends, strict=True), map(operator.contains, texts, itertools.repeat("_"))
@@ -142,7 +152,9 @@ def identifier_spans(text: str, words: TokenColumns) -> list[tuple[int, int]]:
     return out
 
 
-def _common(text: str, out: list[tuple[int, int]], words: TokenColumns | None) -> None:
+def _common(
+    text: str, out: list[tuple[int, int]], words: TokenColumns | Sequence[Token] | None
+) -> None:
     if "://" in text or "www." in text:
         out.extend(m.span() for m in _URL_RE.finditer(text))
     for rx in (_OPTION_RE, _PATH_RE):
@@ -350,8 +362,11 @@ _SIGNATURE_DIRECTIVES = frozenset(
     }
 )
 _RST_NO_BLANK = r"(?:[^`\n]|\n(?![ \t]*\n))"
-#: whitespace as the `regex` module's \s, for `re` patterns
+#: whitespace as the `regex` module's \s, for `re` patterns, and the same without line breaks
+#: (a line's indentation: a pattern free to run over blank lines would retry each of them, in
+#: quadratic time on a file of many blank lines)
 _WS = r"[^\S\x1c-\x1f]"
+_HWS = r"[^\S\n\x1c-\x1f]"
 _RST_INLINE = [
     LazyPattern(
         r"``(?:(?!``)(?:[^\n]|\n(?![ \t]*\n)))+``"
@@ -360,9 +375,11 @@ _RST_INLINE = [
         engine="regex",
     ),
     # field names and table rules: line-anchored patterns, which the standard `re` engine scans
-    # faster; its \s also matches U+001C..U+001F, left out here to keep `regex`'s whitespace
-    LazyPattern(rf"(?m)^{_WS}*:(?:[^:\s]|[\x1c-\x1f])[^:\n]*:(?={_WS}|$)"),
-    LazyPattern(rf"(?m)^{_WS}*[+=-]{{3,}}(?:[+=-]|{_WS})*$"),
+    # faster; its \s also matches U+001C..U+001F, left out here to keep `regex`'s whitespace;
+    # linear time: exactly three rule characters open the rule (``{3,}`` followed by a class
+    # holding them backtracks quadratically on a long run of dashes)
+    LazyPattern(rf"(?m)^{_HWS}*:(?:[^:\s]|[\x1c-\x1f])[^:\n]*:(?={_WS}|$)"),
+    LazyPattern(rf"(?m)^{_HWS}*[+=-]{{3}}(?:[+=-]|{_WS})*$"),
     LazyPattern(r"\|[\w .-]+\|_{0,2}", engine="regex"),
 ]
 
@@ -558,12 +575,13 @@ def mask(
     text: str,
     kind: FileKind,
     lines: list[tuple[int, int, int]] | None = None,
-    words: TokenColumns | None = None,
+    words: TokenColumns | Sequence[Token] | None = None,
 ) -> tuple[Span, ...]:
     """The merged, sorted masked spans of ``text`` for a file of the given kind.
 
-    ``lines`` (from `line_spans`) and ``words`` (from `textqa.tokenize.token_columns`) are
-    computed when not given; `textqa.parse` passes the ones it already has.
+    ``lines`` (from `line_spans`) and ``words`` (from `textqa.tokenize.token_columns`, or the
+    tokens of `textqa.tokenize.tokenize`) are computed when not given; `textqa.parse` passes
+    the ones it already has.
     """
     if lines is None:
         lines = line_spans(text)

@@ -200,9 +200,14 @@ class Document:
     bom: bool = False
     _line_starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
     _mask_starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
-    #: the unmasked words and their starts (built by `textqa.parse` in one C-level pass)
-    _words: tuple[Token, ...] | None = field(default=None, repr=False, compare=False)
-    _word_starts: tuple[int, ...] | None = field(default=None, repr=False, compare=False)
+    #: the unmasked words and their starts, set by `textqa.parse` (one C-level pass); not
+    #: constructor arguments, so ``dataclasses.replace(doc, tokens=...)`` recomputes them
+    _words: tuple[Token, ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _word_starts: tuple[int, ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     # -- positions --------------------------------------------------------------------------
     def line_index(self, offset: int) -> int:

@@ -10,10 +10,10 @@
 from __future__ import annotations
 
 import bisect
-import gc
 import itertools
 import operator
 
+from textqa._gc import paused as gc_paused
 from textqa.markup import kind_for_path, line_spans, mask
 from textqa.model import Document, FileKind, Line, Paragraph, Token
 from textqa.tokenize import token_columns
@@ -29,15 +29,8 @@ def parse(text: str, path: str | None = None, *, kind: FileKind | None = None) -
     """
     if kind is None:
         kind = kind_for_path(path)
-    # A document is one tuple per token and per line, none of them part of a reference cycle:
-    # the cyclic garbage collector would only re-scan them over and over while they are built.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():  # a document holds no reference cycle: see textqa._gc
         return _parse(text, path, kind)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _parse(text: str, path: str | None, kind: FileKind) -> Document:
@@ -83,7 +76,7 @@ def _parse(text: str, path: str | None, kind: FileKind) -> Document:
             paragraphs.append(Paragraph(len(paragraphs), pstart, pend, first + 1, idx, prose))
             first = -1
 
-    return Document(
+    doc = Document(
         text=text,
         path=path,
         kind=kind,
@@ -94,6 +87,7 @@ def _parse(text: str, path: str | None, kind: FileKind) -> Document:
         bom=text.startswith("\ufeff"),
         _line_starts=tuple(line_starts),
         _mask_starts=tuple(sp.start for sp in masked),
-        _words=words,
-        _word_starts=tuple(word_starts),
     )
+    object.__setattr__(doc, "_words", words)  # derived fields, not constructor arguments
+    object.__setattr__(doc, "_word_starts", tuple(word_starts))
+    return doc

@@ -285,7 +285,9 @@ def _table(view: _View, opts: _Options) -> Iterator[Finding]:
     doc, words = view.doc, view.words
     hits: list[tuple[int, Finding]] = []
     wrong = table.wrong_forms
-    suspects = {w for w in set(view.lows) if w in wrong or "-" in w or "'" in w or "’" in w}
+    distinct = set(view.lows)
+    suspects = wrong.intersection(distinct)
+    suspects.update(w for w in distinct if "-" in w or "'" in w or "’" in w)
     for i in view.indices(suspects):
         tok = words[i]
         low = normalize_apostrophes(view.lows[i])
