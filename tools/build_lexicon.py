@@ -19,7 +19,9 @@ Outputs:
   ``us-35`` ... ``us-80`` (American-only spellings), ``gb`` (British-only spellings),
   ``inflected`` (regular inflections SCOWL lacks, e.g. ``attaches``), ``software``.
   Possessives (``word's``) are dropped: the checker strips ``'s`` before looking a word up.
-* ``misspellings.txt.gz``: sections ``@wrong`` and ``@right`` (parallel, sorted by wrong;
+* ``misspellings-wrong.txt`` and ``misspellings.txt`` (not compressed: every ``textqa check``
+  reads them): the sorted known misspellings one per line, then sections ``@right`` (parallel
+  to them;
   alternatives separated by ``,``) and ``@reduplicated`` (lexicon words that are a whole
   repetition of a shorter string, such as ``murmur``: never a stutter).
 
@@ -165,13 +167,18 @@ def build(lexicons: Path) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
 
 
 def _write(path: Path, sections: dict[str, list[str]]) -> None:
+    """Write the sections, gzipped when ``path`` ends in ``.gz``, atomically."""
     body = "".join(f"@{name}\n" + "".join(w + "\n" for w in words)
                    for name, words in sections.items())
     tmp = path.with_suffix(path.suffix + ".tmp")
-    with tmp.open("wb") as raw, gzip.GzipFile(
-        filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0
-    ) as gz:
-        gz.write(body.encode("utf-8"))
+    with tmp.open("wb") as raw:
+        if path.suffix == ".gz":
+            with gzip.GzipFile(
+                filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0
+            ) as gz:
+                gz.write(body.encode("utf-8"))
+        else:
+            raw.write(body.encode("utf-8"))
     tmp.replace(path)
 
 
@@ -186,7 +193,11 @@ def main(argv: list[str] | None = None) -> int:
     sections, table = build(args.lexicons)
     args.out.mkdir(parents=True, exist_ok=True)
     _write(args.out / "lexicon.txt.gz", sections)
-    _write(args.out / "misspellings.txt.gz", table)
+    # plain text, read by every check: the wrong forms alone (searched without a set), then
+    # the corrections and the reduplicated words (read when needed)
+    wrong = table.pop("wrong")
+    (args.out / "misspellings-wrong.txt").write_text("".join(w + "\n" for w in wrong), "utf-8")
+    _write(args.out / "misspellings.txt", table)
     licences = args.out / "licences"
     licences.mkdir(exist_ok=True)
     shutil.copyfile(args.lexicons / "scowl" / "copyright", licences / "SCOWL.txt")

@@ -8,7 +8,7 @@ engine), and :func:`deduplicate` / :class:`Deduplicator` chain them::
           --shingle_sets + verify_pairs--> verified pairs --connected_components--> labels
           --choose_survivors--> one kept document per cluster
 
-This module is also the ``near-duplicate`` rule family (TQ301, via :func:`corpus_checker`).
+The ``near-duplicate`` rule family (TQ301) is :mod:`textqa.duplicate_files`, which uses this module.
 numpy is imported only when work needs it, so ``textqa check`` on one file never loads it.
 
 >>> r = deduplicate(["the cat sat on the mat today", "The cat sat on the mat today!",
@@ -20,18 +20,16 @@ numpy is imported only when work needs it, so ``textqa check`` on one file never
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from textqa.errors import UsageError
-from textqa.model import Document, FileKind, Finding, Related
 
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    from textqa.check import Context
     from textqa.minhash import ShingleSets, SignatureSpec
 
 __all__ = [
@@ -43,7 +41,6 @@ __all__ = [
     "Region",
     "choose_survivors",
     "connected_components",
-    "corpus_checker",
     "deduplicate",
     "exact_jaccard",
     "explain",
@@ -51,7 +48,8 @@ __all__ = [
     "verify_pairs",
 ]
 
-DEFAULT_THRESHOLD = 0.8
+from textqa.duplicate_files import DEFAULT_THRESHOLD
+
 KeepPolicy = Literal["first", "longest", "shortest"]
 KeyFunction = Callable[[int], Any]
 
@@ -577,109 +575,3 @@ def explain(
             )
         )
     return Explanation(exact, estimated, tuple(regions))
-
-
-# -- the TQ301 rule -----------------------------------------------------------------------
-#: documents with fewer words than this are not compared by TQ301 (tiny files match too easily)
-MIN_WORDS = 20
-
-
-class _CorpusChecker:
-    """TQ301 ``near-duplicate-file``: every file that is a near-duplicate of a file checked
-    before it gets a finding pointing at the most similar earlier file."""
-
-    def __init__(self, ctx: Context) -> None:
-        self.threshold = ctx.settings.threshold("near-duplicate-file", DEFAULT_THRESHOLD)
-        self.min_words = int(ctx.settings.threshold("near-duplicate-min-words", MIN_WORDS))
-        # only the texts are kept (not the parsed documents, whose tokens weigh far more);
-        # the few flagged files are parsed again for positions
-        self.docs: list[tuple[str | None, str, FileKind]] = []
-        #: band keys and validity of each document, when they were computed where it was
-        #: parsed (`summarize` in a ``--jobs`` worker); None for a document added here
-        self.keys: list[tuple[Any, Any] | None] = []
-
-    def _deduplicator(self) -> Deduplicator:
-        return Deduplicator(threshold=self.threshold)
-
-    def add(self, doc: Document) -> None:
-        # one process: the signatures are computed in batches by `findings`
-        if len(doc.tokens) >= self.min_words:
-            self.docs.append((doc.path, doc.text, doc.kind))
-            self.keys.append(None)
-
-    def summarize(self, doc: Document) -> tuple[str | None, str, FileKind, Any, Any] | None:
-        """What the checker keeps of one document: path, text, kind and its LSH band keys
-        (computed here, in the worker that parsed it), or None when it is too short."""
-        if len(doc.tokens) < self.min_words:
-            return None
-        keys, valid = self._deduplicator().keys_of([doc.text])
-        return doc.path, doc.text, doc.kind, keys, valid
-
-    def add_summary(self, summary: tuple[str | None, str, FileKind, Any, Any] | None) -> None:
-        """Keep one document's :meth:`summarize` result (in input order)."""
-        if summary is not None:
-            path, text, kind, keys, valid = summary
-            self.docs.append((path, text, kind))
-            self.keys.append((keys, valid))
-
-    def _clusters(self, texts: list[str]) -> DedupResult:
-        if not all(k is not None for k in self.keys):
-            return deduplicate(texts, threshold=self.threshold)
-        import numpy as np  # noqa: PLC0415
-
-        d = self._deduplicator()
-        pairs = [k for k in self.keys if k is not None]
-        d.add_keys(
-            np.concatenate([k for k, _ in pairs]),
-            np.concatenate([v for _, v in pairs]),
-            [len(t) for t in texts],
-        )
-        return d.finish(lambda rows: (texts[i] for i in rows))
-
-    def findings(self) -> Iterator[Finding]:
-        if len(self.docs) < 2:
-            return
-        from textqa.parse import parse  # noqa: PLC0415
-        from textqa.rules import make_finding  # noqa: PLC0415
-
-        texts = [text for _, text, _ in self.docs]
-        result = self._clusters(texts)
-        best: dict[int, tuple[float, int]] = {}
-        for c in result.clusters:
-            for a, b, s in c.pairs:
-                cur = best.get(b)
-                if cur is None or (s, -a) > (cur[0], -cur[1]):
-                    best[b] = (s, a)
-        for b, (sim, a) in sorted(best.items()):
-            (a_path, a_text, _), (b_path, b_text, b_kind) = self.docs[a], self.docs[b]
-            db = parse(b_text, b_path, kind=b_kind)
-            exp = explain(a_text, b_text, result.spec)
-            if exp.regions:
-                b_start, b_end = exp.regions[0].b_span[0], exp.regions[-1].b_span[1]
-                a_lines = (exp.regions[0].a_lines[0], exp.regions[-1].a_lines[1])
-                b_lines = (exp.regions[0].b_lines[0], exp.regions[-1].b_lines[1])
-            else:
-                b_start, b_end = 0, len(db.text)
-                a_lines = (1, a_text.count("\n") + 1)
-                b_lines = (1, len(db.lines) or 1)
-            where = f"{a_path or '-'}"
-            message = (
-                f"near-duplicate of {where} (Jaccard {sim:.2f}): lines {b_lines[0]}-{b_lines[1]} "
-                f"match its lines {a_lines[0]}-{a_lines[1]}"
-            )
-            related = Related(
-                a_path,
-                a_lines[0],
-                1,
-                end_line=a_lines[1],
-                end_column=None,
-                message=f"most similar earlier file (lines {a_lines[0]}-{a_lines[1]})",
-            )
-            yield make_finding(
-                db, "TQ301", b_start, b_end, message, related=[related], confidence=sim
-            )
-
-
-def corpus_checker(ctx: Context) -> _CorpusChecker:
-    """The TQ301 checker for files checked together (see :mod:`textqa.check`)."""
-    return _CorpusChecker(ctx)

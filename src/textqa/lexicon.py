@@ -71,13 +71,30 @@ _LEVEL_SECTIONS: dict[str, dict[int, tuple[str, ...]]] = {
 
 @functools.cache
 def _sections(name: str) -> dict[str, str]:
-    """The raw sections of a data file: section name -> newline-separated words."""
-    body = gzip.decompress((DATA / name).read_bytes()).decode("utf-8")
+    """The raw sections of a data file: section name -> newline-separated words. A ``.gz``
+    file is decompressed; the misspelling table, read on every ``textqa check``, is stored
+    plain (decompressing it took a quarter of a small file's check)."""
+    data = (DATA / name).read_bytes()
+    body = (gzip.decompress(data) if name.endswith(".gz") else data).decode("utf-8")
     out: dict[str, str] = {}
     for part in body.split("@")[1:]:
         section, _, words = part.partition("\n")
         out[section] = words
     return out
+
+
+def _section(data: bytes, name: str) -> bytes:
+    """One section of a plain data file, as bytes (a section is decoded only when used).
+
+    >>> _section(b"@a\\nx\\ny\\n@b\\nz\\n", "a"), _section(b"@a\\nx\\n@b\\nz\\n", "b")
+    (b'x\\ny\\n', b'z\\n')
+    """
+    head = b"@" + name.encode("ascii") + b"\n"
+    start = data.index(head) + len(head) if data.startswith(head) else (
+        data.index(b"\n" + head) + len(head) + 1
+    )
+    end = data.find(b"\n@", start - 1)
+    return data[start : end + 1] if end >= start - 1 else data[start:]
 
 
 def normalize_apostrophes(word: str) -> str:
@@ -232,22 +249,43 @@ class MisspellingTable:
     """
 
     def __init__(self) -> None:
-        raw = _sections("misspellings.txt.gz")
+        # the wrong forms, sorted, one per line: a file of their own, read on every check; the
+        # corrections and the reduplicated words are read when first asked for
+        wrong = (DATA / "misspellings-wrong.txt").read_bytes().decode("utf-8")
         #: the known misspellings (lower case), for fast membership tests
-        self.wrong_forms = SortedWords(raw["wrong"])
+        self.wrong_forms = SortedWords(wrong)
         self._wrong_list: list[str] | None = None
-        self._right_raw = raw["right"]
         self._right: list[str] | None = None
-        redup = raw["reduplicated"].split("\n")[:-1]
-        #: lexicon words that are a whole repetition (``murmur``), lower case ...
-        self.reduplicated = frozenset(w for w in redup if w.islower())
-        #: ... and any case, lower-cased (``Isis`` excuses ``ISIS``)
-        self.reduplicated_any = frozenset(w.lower() for w in redup)
+        self._redup: tuple[frozenset[str], frozenset[str]] | None = None
+
+    @functools.cached_property
+    def _rest(self) -> bytes:
+        return (DATA / "misspellings.txt").read_bytes()
+
+    def _redups(self) -> tuple[frozenset[str], frozenset[str]]:
+        if self._redup is None:
+            redup = _section(self._rest, "reduplicated").decode("utf-8").split("\n")[:-1]
+            self._redup = (
+                frozenset(w for w in redup if w.islower()),
+                frozenset(w.lower() for w in redup),
+            )
+        return self._redup
+
+    @property
+    def reduplicated(self) -> frozenset[str]:
+        """Lexicon words that are a whole repetition (``murmur``), lower case."""
+        return self._redups()[0]
+
+    @property
+    def reduplicated_any(self) -> frozenset[str]:
+        """Lexicon words that are a whole repetition, any case, lower-cased (``Isis`` excuses
+        ``ISIS``)."""
+        return self._redups()[1]
 
     def _lists(self) -> tuple[list[str], list[str]]:
         if self._wrong_list is None or self._right is None:
             self._wrong_list = self.wrong_forms.text.split("\n")[:-1]
-            self._right = self._right_raw.split("\n")
+            self._right = _section(self._rest, "right").decode("utf-8").split("\n")
         return self._wrong_list, self._right
 
     def __contains__(self, word: object) -> bool:

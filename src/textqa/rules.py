@@ -35,7 +35,7 @@ Scope = Literal["document", "corpus", "input"]
 FAMILIES: dict[str, tuple[str, str]] = {
     "unicode": ("TQ1", "textqa.unicode"),
     "repetition": ("TQ2", "textqa.repetition"),
-    "near-duplicate": ("TQ3", "textqa.dedup"),
+    "near-duplicate": ("TQ3", "textqa.duplicate_files"),
     "spelling": ("TQ4", "textqa.spelling"),
 }
 
