@@ -71,11 +71,9 @@ _LEVEL_SECTIONS: dict[str, dict[int, tuple[str, ...]]] = {
 
 @functools.cache
 def _sections(name: str) -> dict[str, str]:
-    """The raw sections of a data file: section name -> newline-separated words. A ``.gz``
-    file is decompressed; the misspelling table, read on every ``textqa check``, is stored
-    plain (decompressing it took a quarter of a small file's check)."""
-    data = (DATA / name).read_bytes()
-    body = (gzip.decompress(data) if name.endswith(".gz") else data).decode("utf-8")
+    """The raw sections of a gzipped data file: section name -> newline-separated words. (The
+    misspelling table, read on every ``textqa check``, is plain text: see `_section`.)"""
+    body = gzip.decompress((DATA / name).read_bytes()).decode("utf-8")
     out: dict[str, str] = {}
     for part in body.split("@")[1:]:
         section, _, words = part.partition("\n")
@@ -199,9 +197,14 @@ class SortedWords:
             return False
         self._lookups += 1
         if self._lookups > self.set_after:
-            self._set = frozenset(self.text.split("\n")[:-1])
-            return word in self._set
+            return word in self._members()
         return self.find(word) >= 0
+
+    def _members(self) -> frozenset[str]:
+        """The words as a set, built on first use (then every lookup is a set lookup)."""
+        if self._set is None:
+            self._set = frozenset(self.text.split("\n")[:-1])
+        return self._set
 
     def intersection(self, words: Iterable[str]) -> set[str]:
         """The members among ``words`` (a set operation once the set is built; many words at
@@ -214,9 +217,7 @@ class SortedWords:
             words = list(words)
             if self._lookups + len(words) <= self.set_after:
                 return {w for w in words if w in self}
-            self._lookups = self.set_after + 1
-            self._set = frozenset(self.text.split("\n")[:-1])
-        return set(self._set.intersection(words))
+        return set(self._members().intersection(words))
 
     def find(self, word: str) -> int:
         """The offset of ``word``'s line in :attr:`text`, or -1."""
@@ -256,31 +257,25 @@ class MisspellingTable:
         self.wrong_forms = SortedWords(wrong)
         self._wrong_list: list[str] | None = None
         self._right: list[str] | None = None
-        self._redup: tuple[frozenset[str], frozenset[str]] | None = None
 
     @functools.cached_property
     def _rest(self) -> bytes:
         return (DATA / "misspellings.txt").read_bytes()
 
-    def _redups(self) -> tuple[frozenset[str], frozenset[str]]:
-        if self._redup is None:
-            redup = _section(self._rest, "reduplicated").decode("utf-8").split("\n")[:-1]
-            self._redup = (
-                frozenset(w for w in redup if w.islower()),
-                frozenset(w.lower() for w in redup),
-            )
-        return self._redup
+    @functools.cached_property
+    def _reduplicated_words(self) -> list[str]:
+        return _section(self._rest, "reduplicated").decode("utf-8").split("\n")[:-1]
 
-    @property
+    @functools.cached_property
     def reduplicated(self) -> frozenset[str]:
         """Lexicon words that are a whole repetition (``murmur``), lower case."""
-        return self._redups()[0]
+        return frozenset(w for w in self._reduplicated_words if w.islower())
 
-    @property
+    @functools.cached_property
     def reduplicated_any(self) -> frozenset[str]:
         """Lexicon words that are a whole repetition, any case, lower-cased (``Isis`` excuses
         ``ISIS``)."""
-        return self._redups()[1]
+        return frozenset(w.lower() for w in self._reduplicated_words)
 
     def _lists(self) -> tuple[list[str], list[str]]:
         if self._wrong_list is None or self._right is None:
