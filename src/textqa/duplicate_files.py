@@ -6,6 +6,7 @@ A small module on purpose: every check with the default rules imports it, while 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,11 @@ class _CorpusChecker:
 
         return Deduplicator(threshold=self.threshold)
 
+    @functools.cached_property
+    def _signer(self) -> Deduplicator:
+        """One deduplicator computing band keys for every document summarized here."""
+        return self._deduplicator()
+
     def add(self, doc: Document) -> None:
         # one process: the signatures are computed in batches by `findings`
         if len(doc.tokens) >= self.min_words:
@@ -53,7 +59,7 @@ class _CorpusChecker:
         (computed here, in the worker that parsed it), or None when it is too short."""
         if len(doc.tokens) < self.min_words:
             return None
-        keys, valid = self._deduplicator().keys_of([doc.text])
+        keys, valid = self._signer.keys_of([doc.text])
         return doc.path, doc.text, doc.kind, keys, valid
 
     def add_summary(self, summary: tuple[str | None, str, FileKind, Any, Any] | None) -> None:
