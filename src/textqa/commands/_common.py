@@ -53,24 +53,22 @@ def warn(message: str) -> None:
     print(f"textqa: warning: {message}", file=sys.stderr)
 
 
-def non_negative_int(value: str) -> int:
+def _int_at_least(value: str, minimum: int, what: str) -> int:
     try:
         n = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an integer: {value!r}") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more: {value!r}")
+    if n < minimum:
+        raise argparse.ArgumentTypeError(f"must be {what}: {value!r}")
     return n
+
+
+def non_negative_int(value: str) -> int:
+    return _int_at_least(value, 0, "0 or more")
 
 
 def positive_int(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {value!r}") from None
-    if n <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive: {value!r}")
-    return n
+    return _int_at_least(value, 1, "positive")
 
 
 def probability(value: str) -> float:
