@@ -147,7 +147,6 @@ class _Analysis:
 
 
 _last: list[_Analysis] = []
-_UNDERLINE = frozenset("=-~^\"'`#*+:._<>")
 _LIST_ITEM_RE = re.compile(r"(?:[-*+•]|#\.|\d{1,9}[.)]|\(\d{1,9}\)|[A-Za-z][.)])\s")
 
 
@@ -186,38 +185,16 @@ def is_section_boundary(doc: Document, paragraph: Paragraph) -> bool:
     >>> [is_section_boundary(doc, p) for p in doc.paragraphs]
     [True, True, False, True]
     """
-    if not paragraph.prose:
+    body = doc.text[paragraph.start : paragraph.end]
+    if not paragraph.prose or (doc.kind == "markdown" and body.lstrip().startswith("#")):
         return True
-    text = doc.text
-    first = doc.lines[paragraph.first_line - 1]
-    if doc.kind == "markdown" and text[first.start : first.end].lstrip().startswith("#"):
-        return True
-    for line in doc.lines[paragraph.first_line - 1 : paragraph.last_line]:
-        raw = text[line.start : line.end].strip()
-        if len(raw) >= 3 and len(set(raw)) == 1 and raw[0] in _UNDERLINE:
-            return True
-    return False
+    if "\r" in body:
+        body = body.replace("\r\n", "\n").replace("\r", "\n")  # the pattern's lines end at \n
+    return _UNDERLINE_LINE_RE.search(body) is not None
 
 
 #: a line of one punctuation character repeated (a reST or setext title underline or overline)
 _UNDERLINE_LINE_RE = re.compile(r"^[^\S\n]*([=\-~^\"'`#*+:._<>])\1{2,}[^\S\n]*$", re.MULTILINE)
-
-
-def _section_boundaries(doc: Document) -> list[bool]:
-    """`is_section_boundary` of every paragraph, with one regex pass over the text."""
-    text = doc.text
-    if "\r" in text:
-        return [is_section_boundary(doc, p) for p in doc.paragraphs]
-    underlines = [m.start() for m in _UNDERLINE_LINE_RE.finditer(text)]
-    markdown = doc.kind == "markdown"
-    out = []
-    for p in doc.paragraphs:
-        if not p.prose or (markdown and text[p.start : p.end].lstrip().startswith("#")):
-            out.append(True)
-            continue
-        i = bisect.bisect_left(underlines, p.start)
-        out.append(i < len(underlines) and underlines[i] < p.end)
-    return out
 
 
 def _analyse(doc: Document) -> _Analysis:
@@ -229,8 +206,8 @@ def _analyse(doc: Document) -> _Analysis:
     prose: list[tuple[Paragraph, str, int, int]] = []
     listlike: set[int] = set()
     section = 0
-    for p, boundary in zip(doc.paragraphs, _section_boundaries(doc), strict=True):
-        if boundary:
+    for p in doc.paragraphs:
+        if is_section_boundary(doc, p):
             section += 1
         if p.prose:
             key = repetition_key(doc.text[p.start : p.end])
