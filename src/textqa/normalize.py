@@ -579,15 +579,20 @@ _DASHES_RE = re.compile("[" + "".join(_DASHES) + "]")
 _ELLIPSIS_RE = re.compile("[" + "".join(_ELLIPSIS) + "]")
 
 
+def _translated(text: str, rx: re.Pattern[str], table: dict[int, str]) -> str:
+    """``text`` through ``table``, untouched (and not copied) when ``rx`` finds nothing."""
+    if text.isascii() or not rx.search(text):
+        return text
+    return text.translate(table)
+
+
 def ascii_quotes(text: str) -> str:
     """Curly quotes, primes and guillemets to ASCII ``'`` and ``"``.
 
     >>> ascii_quotes("\\u201cIt\\u2019s\\u201d \\u00aboui\\u00bb")
     '"It\\'s" "oui"'
     """
-    if text.isascii() or not _QUOTES_RE.search(text):
-        return text
-    return text.translate(_QUOTES_T)
+    return _translated(text, _QUOTES_RE, _QUOTES_T)
 
 
 def ascii_dashes(text: str) -> str:
@@ -596,9 +601,7 @@ def ascii_dashes(text: str) -> str:
     >>> ascii_dashes("1990\\u20131995 \\u2014 x \\u2212 1")
     '1990-1995 -- x - 1'
     """
-    if text.isascii() or not _DASHES_RE.search(text):
-        return text
-    return text.translate(_DASHES_T)
+    return _translated(text, _DASHES_RE, _DASHES_T)
 
 
 def ascii_ellipsis(text: str) -> str:
@@ -607,9 +610,7 @@ def ascii_ellipsis(text: str) -> str:
     >>> ascii_ellipsis("wait\\u2026")
     'wait...'
     """
-    if text.isascii() or not _ELLIPSIS_RE.search(text):
-        return text
-    return text.translate(_ELLIPSIS_T)
+    return _translated(text, _ELLIPSIS_RE, _ELLIPSIS_T)
 
 
 def ascii_spaces(text: str) -> str:
@@ -618,9 +619,7 @@ def ascii_spaces(text: str) -> str:
     >>> ascii_spaces("10\\u00a0km \\u2009and\\u202fmore")
     '10 km  and more'
     """
-    if text.isascii() or not _ODD_SPACE_RE.search(text):
-        return text
-    return text.translate(_SPACES_T)
+    return _translated(text, _ODD_SPACE_RE, _SPACES_T)
 
 
 _LIGATURES = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)}
