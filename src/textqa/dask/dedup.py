@@ -421,31 +421,41 @@ def deduplicate(
             cfg,
         )
         two.add(("dups", p), getitem, prep, 0)
-        for v in range(nb):
-            two.add(("ship", p, v), getitem, prep, v + 1)
+    # the verification bucket of a pair is that of the partition q of its later end, and the
+    # earlier end's partition p <= q: bucket v needs the shipments of the partitions up to
+    # its last one only, and verifies as soon as those are prepared (with as many buckets
+    # as partitions, bucket 0 right after partition 0, while the others are still at work)
     for v in range(nb):
-        ver = two.add(
-            ("verify", v), _verify, [two.key("ship", p, v) for p in range(n_parts)], cfg
-        )
-        for k, what in enumerate(("edges", "sims", "ncand", "members")):
-            two.add((what, v), getitem, ver, k)
-    dups_p, edges_p, sims_p, ncand_p, members_p = dask.persist(
-        [two.delayed(two.key("dups", p)) for p in range(n_parts)],
-        *[
-            [two.delayed(two.key(w, v)) for v in range(nb)]
-            for w in ("edges", "sims", "ncand", "members")
-        ],
-        optimize_graph=False,
-    )
+        last = max((q for q in range(n_parts) if q % nb == v), default=-1)
+        ships = [
+            two.add(("ship", p, v), getitem, two.key("prepare", p), v + 1) for p in range(last + 1)
+        ]
+        ver = two.add(("verify", v), _verify, ships, cfg)
+        if components != "client":
+            for k, what in enumerate(("edges", "sims", "ncand", "members")):
+                two.add((what, v), getitem, ver, k)
     # one gather once both stages are submitted (no pause between them): the per-partition
     # summaries and repeated ids, and with components on the client the verified edges and
     # what the client needs of their documents
+    dups_p = [two.delayed(two.key("dups", p)) for p in range(n_parts)]
     edge_parts: Any = None
     if components == "client":
-        summaries_c, dups_c, edge_parts, sim_parts, ncands, members = dask.compute(
-            list(stage1[0]), dups_p, edges_p, sims_p, ncand_p, members_p
+        summaries_c, dups_c, verified = dask.compute(
+            list(stage1[0]),
+            dups_p,
+            [two.delayed(two.key("verify", v)) for v in range(nb)],
+            optimize_graph=False,
         )
+        edge_parts, sim_parts, ncands, members = zip(*verified, strict=True)
     else:
+        dups_p, edges_p, sims_p, ncand_p, members_p = dask.persist(
+            dups_p,
+            *[
+                [two.delayed(two.key(w, v)) for v in range(nb)]
+                for w in ("edges", "sims", "ncand", "members")
+            ],
+            optimize_graph=False,
+        )
         summaries_c, dups_c = dask.compute(list(stage1[0]), dups_p)
     del stage1
     t1 = time.perf_counter()
