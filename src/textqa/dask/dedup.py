@@ -111,7 +111,8 @@ def _stable_hash(text: str) -> int:
 
 
 def _route_rows(rows: NDArray[np.int64], dest: NDArray[np.int64], n: int) -> list[Any]:
-    order = np.argsort(dest, kind="stable")
+    # a stable sort of small integers is a radix sort in numpy: linear time
+    order = np.argsort(dest.astype(np.min_scalar_type(n)), kind="stable")
     bounds = np.searchsorted(dest[order], np.arange(n + 1))
     s = rows[order]
     return [s[bounds[i] : bounds[i + 1]] for i in range(n)]
@@ -536,8 +537,11 @@ def _skipped_rows(
     bad_rows: Sequence[Sequence[int]],
 ) -> tuple[tuple[int, ...], ...]:
     """Per partition, the sorted rows of its bad records and of its dropped cluster members."""
-    gone = np.asarray(sorted(result.duplicates()), dtype=np.int64)
-    dropped = np.sort(nodes[np.isin(pos, gone)])
+    # every node is a member of one cluster: the dropped ones are those not kept
+    keeps = np.fromiter(
+        (c.keep for c in result.clusters), dtype=np.int64, count=len(result.clusters)
+    )
+    dropped = np.sort(nodes[~np.isin(pos, keeps)])
     bounds = np.searchsorted(dropped >> _ROW_BITS, np.arange(len(bad_rows) + 1))
     return tuple(
         tuple(
