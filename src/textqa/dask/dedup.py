@@ -63,6 +63,9 @@ _ROW_MASK = (1 << _ROW_BITS) - 1
 _EMPTY_PAIRS = np.zeros((0, 2), dtype=np.int64)
 #: default bucket count cap: the shuffles cost (partitions x buckets) tasks
 _MAX_DEFAULT_BUCKETS = 32
+#: at least this many verification buckets (band buckets are split when there are fewer):
+#: the verification of the last partitions, after all others, is then shared by the workers
+_MIN_VERIFICATION_BUCKETS = 8
 #: edges per partition of the distributed connected components (about 32 MB of int64 pairs)
 _EDGES_PER_PARTITION = 2_000_000
 
@@ -78,6 +81,12 @@ class _Config:
     frame: bool = False
     id_field: str = "id"
     text_field: str = "text"
+    #: verification buckets per band bucket (see _verification_bucket)
+    split: int = 1
+
+    @property
+    def verification_buckets(self) -> int:
+        return self.buckets * self.split
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,23 +259,31 @@ def _prepare(data: Any, p: int, pieces: Sequence[tuple[Any, Any]], cfg: _Config)
     raw_ids = [r.id for r in candidates]
     keys = [json.dumps(i) for i in raw_ids]
     lengths = np.asarray([len(t) for t in texts], dtype=np.int64)
-    # verification bucket of a pair: that of the partition of b. Ship there the pairs whose a
-    # is here, and the sets of the documents of this partition those pairs need (as a or b)
+    # the verification bucket of a pair is that of b. Ship there the pairs whose a is here,
+    # and the sets of the documents of this partition those pairs need (as a or b)
     mine = pairs[((pairs[:, 0] >> _ROW_BITS) == p) & np.isin(pairs[:, 0], own)]
-    dest = (mine[:, 1] >> _ROW_BITS) % cfg.buckets
+    dest = _verification_bucket(mine[:, 1], cfg)
     as_b = pairs[(pairs[:, 1] >> _ROW_BITS) == p][:, 1]
+    as_b_dest = _verification_bucket(as_b, cfg)
     shipments = []
-    for v in range(cfg.buckets):
+    for v in range(cfg.verification_buckets):
         pv = mine[dest == v]
-        need = [pv[:, 0]]
-        if p % cfg.buckets == v:
-            need.append(as_b)
-        docs = np.intersect1d(np.concatenate(need), own)
+        docs = np.intersect1d(np.concatenate([pv[:, 0], as_b[as_b_dest == v]]), own)
         at = np.searchsorted(own, docs)
         # with each set, what the client needs of a clustered document: id and length
         meta = ([keys[i] for i in at.tolist()], [raw_ids[i] for i in at.tolist()], lengths[at])
         shipments.append((pv, docs, _take(sets, at), meta))
     return (dup_bad, *shipments)
+
+
+def _verification_bucket(b: NDArray[np.int64], cfg: _Config) -> NDArray[np.int64]:
+    """The verification bucket of the pairs whose later end is ``b``: the band bucket of the
+    partition of ``b`` (so a bucket waits for no partition after its last one), split
+    ``cfg.split`` ways by the row of ``b``."""
+    out: NDArray[np.int64] = ((b >> _ROW_BITS) % cfg.buckets) * cfg.split + (
+        b & _ROW_MASK
+    ) % cfg.split
+    return out
 
 
 def _take(sets: ShingleSets, rows: NDArray[np.int64]) -> ShingleSets:
@@ -379,18 +396,20 @@ def deduplicate(
     n_parts = len(keys)
     if n_parts >= 1 << 31:
         raise UsageError("too many partitions; use a larger blocksize")
+    nb = buckets or max(1, min(n_parts, _MAX_DEFAULT_BUCKETS))
     cfg = _Config(
         proto.spec,
         proto.bands,
         proto.rows,
         threshold,
-        buckets or max(1, min(n_parts, _MAX_DEFAULT_BUCKETS)),
+        nb,
         n_parts,
         frame,
         id_field,
         text_field,
+        split=-(-_MIN_VERIFICATION_BUCKETS // nb),
     )
-    nb = cfg.buckets
+    nv = cfg.verification_buckets
     t0 = time.perf_counter()
     # stage 1: signatures -> band rows shuffled to the buckets -> candidate pairs per owner
     one = Layer("textqa-dedup-candidates-" + token(keys, cfg), [], upstream)
@@ -422,12 +441,12 @@ def deduplicate(
             cfg,
         )
         two.add(("dups", p), getitem, prep, 0)
-    # the verification bucket of a pair is that of the partition q of its later end, and the
+    # the verification bucket of a pair is one of the partition q of its later end, and the
     # earlier end's partition p <= q: bucket v needs the shipments of the partitions up to
     # its last one only, and verifies as soon as those are prepared (with as many buckets
     # as partitions, bucket 0 right after partition 0, while the others are still at work)
-    for v in range(nb):
-        last = max((q for q in range(n_parts) if q % nb == v), default=-1)
+    for v in range(nv):
+        last = max((q for q in range(n_parts) if q % nb == v // cfg.split), default=-1)
         ships = [
             two.add(("ship", p, v), getitem, two.key("prepare", p), v + 1) for p in range(last + 1)
         ]
@@ -444,7 +463,7 @@ def deduplicate(
         summaries_c, dups_c, verified = dask.compute(
             list(stage1[0]),
             dups_p,
-            [two.delayed(two.key("verify", v)) for v in range(nb)],
+            [two.delayed(two.key("verify", v)) for v in range(nv)],
             optimize_graph=False,
         )
         edge_parts, sim_parts, ncands, members = zip(*verified, strict=True)
@@ -452,7 +471,7 @@ def deduplicate(
         dups_p, edges_p, sims_p, ncand_p, members_p = dask.persist(
             dups_p,
             *[
-                [two.delayed(two.key(w, v)) for v in range(nb)]
+                [two.delayed(two.key(w, v)) for v in range(nv)]
                 for w in ("edges", "sims", "ncand", "members")
             ],
             optimize_graph=False,
