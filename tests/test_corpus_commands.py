@@ -161,6 +161,24 @@ def test_cli_boilerplate_reads_stdin_twice() -> None:
     assert [g["id"] for g in got[1:]] == [0, 1, 2]  # JSON ids keep their type
 
 
+def test_cli_lone_surrogates_in_records_are_printed_escaped(tmp_path: Path) -> None:
+    # '"\\ud800"' is valid JSON for a lone surrogate, which UTF-8 output cannot encode
+    rows = "".join(
+        f'{{"id": "d\\ud800{i}", "text": "nav \\ud800 bar\\n\\nbody {i}"}}\n' for i in range(3)
+    )
+    path = tmp_path / "s.jsonl"
+    path.write_text(rows, "utf-8")
+    for args in (["stats", "--format", "text"], ["stats"], ["boilerplate"],
+                 ["boilerplate", "--format", "jsonl"]):
+        proc = run_cli(*args, str(path))
+        assert proc.returncode == 0, (args, proc.stderr)
+        assert b"\\ud800" in proc.stdout, args
+    proc = run_cli("stats", str(path))
+    assert [json.loads(x)["id"] for x in proc.stdout.decode().splitlines()] == [
+        f"d\ud800{i}" for i in range(3)
+    ]
+
+
 def test_cpython_docs_template_blocks_are_found() -> None:
     path = shared_path("corpora", "cpython-docs-html", "blocks.jsonl.xz")
     records = [r for r in iter_records([str(path)]) if isinstance(r, Record)][:60]

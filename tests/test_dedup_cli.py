@@ -219,3 +219,28 @@ def test_explain_ids_from_jsonl_and_errors(tmp_path: Path, capsys) -> None:  # t
     assert "exactly two documents" in capsys.readouterr().err
     assert main(["dedup", str(path), "--explain", "0", "1", "--dask", "local"]) == 2
     assert "cannot be combined with --dask" in capsys.readouterr().err
+
+
+def test_lone_surrogate_ids_are_printed_as_json_escapes(tmp_path: Path) -> None:
+    # JSON allows the escape "\ud800", which decodes to a lone surrogate UTF-8 cannot encode:
+    # every output must escape it (a valid JSON escape of the same id), never a traceback.
+    text = " ".join(DOCS[0].split()[:30])
+    path = tmp_path / "s.jsonl"
+    body = json.dumps(text)
+    path.write_text(
+        f'{{"id": "\\ud800", "text": {body}}}\n{{"id": "x\\ud800", "text": {body}}}\n', "utf-8"
+    )
+    ids = ["\ud800", "x\ud800"]
+    proc = run_cli("dedup", str(path))
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(proc.stdout)["members"] == ids
+    proc = run_cli("dedup", "--format", "text", str(path))
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.decode("utf-8").startswith("cluster 1: keep \\ud800 (2 documents)\n")
+    out = tmp_path / "clusters.jsonl"
+    proc = run_cli("dedup", "--output", str(out), str(path))
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(out.read_text("utf-8"))["members"] == ids
+    proc = run_cli("dedup", str(path), "--explain")
+    assert proc.returncode == 1, proc.stderr
+    assert [json.loads(proc.stdout)[k] for k in ("a", "b")] == ids
