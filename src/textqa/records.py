@@ -196,15 +196,23 @@ def iter_records(
     text_field: str = "text",
     input_format: InputFormat = "auto",
     max_size: int = 1 << 30,
+    stdin: str | None = None,
 ) -> Iterator[Record | BadRecord]:
     """Every document of ``inputs`` in order: JSON Lines files give one record per line, other
     files one document each (id = path), directories are walked in sorted order (hidden and
-    binary files skipped). ``-`` reads JSON Lines from standard input. A missing path raises
-    `InputError`.
+    binary files skipped). ``-`` reads JSON Lines from standard input, or from the file
+    ``stdin`` when given (a copy of standard input, to read it again): either way its records
+    are named ``-``. A missing path raises `InputError`.
     """
     for item in inputs:
         if item == "-":
-            yield from iter_jsonl(sys.stdin.buffer, "-", id_field=id_field, text_field=text_field)
+            if stdin is None:
+                yield from iter_jsonl(
+                    sys.stdin.buffer, "-", id_field=id_field, text_field=text_field
+                )
+            else:
+                with open(stdin, "rb") as spooled:
+                    yield from iter_jsonl(spooled, "-", id_field=id_field, text_field=text_field)
             continue
         if not os.path.exists(item):
             raise InputError(f"{item}: no such file or directory")
