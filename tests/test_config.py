@@ -85,6 +85,32 @@ def test_invalid_toml_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFix
     assert err.count("\n") == 1
 
 
+@pytest.mark.parametrize(
+    ("name", "body", "values"),
+    [
+        ("pyproject.toml", "tool = 1\n", {}),  # no [tool.textqa] table: no settings
+        ("pyproject.toml", "[tool]\ntextqa = 1\n", None),
+        (".textqa.toml", "[tool]\ntextqa = 1\n", None),
+        (".textqa.toml", "[tool]\ntextqa = ['TQ1']\n", None),
+    ],
+)
+def test_tool_and_tool_textqa_that_are_not_tables(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, body: str, values: object
+) -> None:
+    (tmp_path / name).write_text(body, "utf-8")
+    (tmp_path / "a.md").write_text("fine\n", "utf-8")
+    args = ["check", "--config", str(tmp_path / name), str(tmp_path / "a.md")]
+    if values is not None:
+        assert load_config(str(tmp_path / name)).values == values
+        assert main(args) == 0
+        return
+    with pytest.raises(ConfigError, match=r"\[tool.textqa\] must be a table"):
+        load_config(str(tmp_path / name))
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err == f"textqa: error: {tmp_path / name}: [tool.textqa] must be a table\n"
+
+
 @pytest.mark.usefixtures("fake_rules")
 def test_cli_uses_found_config_and_options_on_top(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch

@@ -159,14 +159,16 @@ def _read_toml(path: str) -> dict[str, Any]:
 def load_config(path: str) -> ConfigFile:
     """Read one configuration file (``pyproject.toml``: its ``[tool.textqa]`` table)."""
     data = _read_toml(path)
+    tool = data.get("tool")
     if os.path.basename(path) == "pyproject.toml":
-        table = data.get("tool", {}).get("textqa", {})
-        if not isinstance(table, dict):
-            raise ConfigError(f"{path}: [tool.textqa] must be a table")
-        return ConfigFile(path, table)
-    if set(data) == {"tool"} and isinstance(data["tool"], dict) and "textqa" in data["tool"]:
-        return ConfigFile(path, data["tool"]["textqa"])
-    return ConfigFile(path, data)
+        table = tool.get("textqa", {}) if isinstance(tool, dict) else {}
+    elif set(data) == {"tool"} and isinstance(tool, dict) and "textqa" in tool:
+        table = tool["textqa"]
+    else:
+        return ConfigFile(path, data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.textqa] must be a table")
+    return ConfigFile(path, table)
 
 
 def _has_textqa_table(pyproject: str) -> bool:
