@@ -124,6 +124,11 @@ def test_output_file_and_missing_input(tmp_path: Path, capsys) -> None:  # type:
     assert _clusters(out.read_text("utf-8"))[0]["members"] == ["a", "b"]
     assert main(["dedup", str(tmp_path / "missing.jsonl")]) == 2
     assert "no such file or directory" in capsys.readouterr().err
+    (tmp_path / "folder").mkdir()
+    assert main(["dedup", str(path), "--output", str(tmp_path / "folder")]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"textqa: error: {tmp_path / 'folder'}: is a directory; name a file to write\n"
+    )
 
 
 def test_stdin_and_usage_errors(tmp_path: Path) -> None:

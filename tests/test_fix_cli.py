@@ -123,6 +123,17 @@ def test_baseline_reports_only_new_findings(
     assert main(["check", "--baseline", str(base), "a.md"]) == 0
 
 
+def test_write_baseline_to_a_directory_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.md").write_text("teh\n", "utf-8")
+    (tmp_path / "out").mkdir()
+    assert main(["check", "--write-baseline", str(tmp_path / "out"), str(tmp_path / "a.md")]) == 2
+    err = capsys.readouterr().err
+    assert err == f"textqa: error: {tmp_path / 'out'}: is a directory; name a file to write\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "out"]
+
+
 def test_bad_baseline_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "a.md").write_text("x\n", "utf-8")
     assert main(["check", "--baseline", str(tmp_path / "none.json"), str(tmp_path)]) == 2
