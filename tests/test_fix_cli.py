@@ -74,6 +74,15 @@ def test_read_only_file_is_a_clear_error(
     assert main(["check", "--fix", str(f)]) == 2
     err = capsys.readouterr().err
     assert f"textqa: error: {f}: is read-only; not modified" in err
+    assert "fixed" not in err  # nothing was fixed
+    assert f.read_text("utf-8") == "teh\n"
+    # with a writable file beside it, only that one counts as fixed
+    ok = tmp_path / "ok.md"
+    ok.write_text("teh\n", "utf-8")
+    assert main(["check", "--fix", str(f), str(ok)]) == 2
+    err = capsys.readouterr().err
+    assert "textqa: fixed 1 file\n" in err
+    assert ok.read_text("utf-8") == "the\n"
     assert f.read_text("utf-8") == "teh\n"
 
 

@@ -164,11 +164,11 @@ def _fix_files(
             outcome = fix_text(source.text, _checker(settings, path))
             if not outcome.changed(source.text):
                 continue
-            changed += 1
             if write:
                 write_text_atomic(path, outcome.text, expected=data)
             else:
                 diffs.append(_diff(path, source.text, outcome.text))
+            changed += 1  # counted once written: a file left alone with an error is not fixed
         except TextQAError as exc:
             errors.append(str(exc))
     return "".join(diffs), changed, errors
