@@ -133,6 +133,51 @@ def test_ten_thousand_small_files_with_few_handles(tmp_path: Path) -> None:
     assert proc.stderr == b""
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_pipes_met_while_walking_are_skipped_not_read(tmp_path: Path) -> None:
+    # opening a FIFO for reading waits for a writer: walking into one must not hang
+    _tree(tmp_path, {"a.txt": "teh cat\n"})
+    os.mkfifo(tmp_path / "pipe")
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    for command in ("check", "stats", "dedup", "boilerplate"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "textqa", command, str(tmp_path)],
+            capture_output=True, env=env, check=False, timeout=60,
+        )
+        assert proc.returncode in (0, 1), (command, proc.stderr)
+        assert b"Traceback" not in proc.stderr
+    assert proc.returncode == 0
+    check = subprocess.run(
+        [sys.executable, "-m", "textqa", "check", str(tmp_path)],
+        capture_output=True, env=env, check=False, timeout=60,
+    )
+    assert check.returncode == 1
+    assert check.stderr.decode() == (
+        f"textqa: warning: {tmp_path / 'pipe'}: skipped: not a regular file "
+        "(a pipe, socket or device)\n"
+    )
+    assert list(iter_files([str(tmp_path)])) == [str(tmp_path / "a.txt")]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+def test_endless_device_is_read_only_up_to_the_size_limit() -> None:
+    # a device or pipe has no size to check before reading: the read itself is bounded (in a
+    # child with little memory, so that reading without a bound fails fast)
+    def little_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "textqa", "check", "--max-file-size", "1000", "/dev/zero"],
+        capture_output=True, env={**os.environ, "PYTHONPATH": str(SRC)},
+        preexec_fn=little_memory, check=False, timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    assert proc.stderr == (
+        b"textqa: warning: /dev/zero: skipped: larger than 1,000 bytes; "
+        b"raise --max-file-size to check it\n"
+    )
+
+
 def test_file_changing_while_read_is_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

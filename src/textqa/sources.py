@@ -96,6 +96,7 @@ class GitIgnore:
 
 
 _LINK_OUT = "symbolic link out of the tree; not followed"
+_NOT_REGULAR = "not a regular file (a pipe, socket or device)"
 
 
 def _outside(path: str, tree: str) -> bool:
@@ -116,8 +117,9 @@ def iter_files(
     While walking: hidden files and folders, paths matching ``exclude`` (globs relative to
     ``root``, default the current folder) and, inside a git work tree, paths git ignores are
     skipped; symbolic links are not followed (a link pointing outside the walked tree is added
-    to ``skipped``). A file named explicitly is yielded unless it matches ``exclude``. A missing
-    path raises `InputError`.
+    to ``skipped``), nor are pipes, sockets and devices read (added to ``skipped``). A file
+    named explicitly is yielded unless it matches ``exclude``. A missing path raises
+    `InputError`.
     """
     base = root if root is not None else os.getcwd()
     git = GitIgnore() if gitignore else None
@@ -144,9 +146,17 @@ def iter_files(
                     full = os.path.join(folder, name)
                     if name.startswith(".") or excluded(full) or (git and git.ignored(full)):
                         continue
-                    if os.path.islink(full):
+                    try:
+                        mode = os.lstat(full).st_mode
+                    except OSError:  # gone meanwhile: reading it reports why
+                        mode = stat.S_IFREG
+                    if stat.S_ISLNK(mode):
                         if skipped is not None and _outside(full, tree):
                             skipped.append(Skipped(full, _LINK_OUT))
+                        continue
+                    if not stat.S_ISREG(mode):  # reading a FIFO would wait forever
+                        if skipped is not None:
+                            skipped.append(Skipped(full, _NOT_REGULAR))
                         continue
                     yield full.removeprefix("./") if path == "." else full
         elif os.path.exists(path):
@@ -193,7 +203,7 @@ def read_source(path: str, *, max_size: int) -> SourceText | Skipped:
             )
         with open(path, "rb") as fh:
             before = os.fstat(fh.fileno())
-            data = fh.read()
+            data = fh.read(max_size + 1)  # a pipe or device has no size to check first
             after = _restat(path)
     except IsADirectoryError:
         return Skipped(path, "is a directory")
@@ -204,6 +214,10 @@ def read_source(path: str, *, max_size: int) -> SourceText | Skipped:
         or (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns)
     ):
         return Skipped(path, _CHANGED)
+    if len(data) > max_size:
+        return Skipped(
+            path, f"larger than {max_size:,} bytes; raise --max-file-size to check it"
+        )
     if b"\x00" in data[:_SNIFF]:
         return Skipped(path, "binary file")
     return decode(data, path)
