@@ -133,6 +133,23 @@ def test_ten_thousand_small_files_with_few_handles(tmp_path: Path) -> None:
     assert proc.stderr == b""
 
 
+def test_a_file_named_twice_is_checked_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # named twice, or named and inside a named folder: one set of findings, and no
+    # near-duplicate-file finding against itself
+    text = " ".join(f"word{chr(97 + i % 26)}{chr(97 + i // 26)}" for i in range(120))
+    _tree(tmp_path, {"docs/a.txt": "teh cat\n", "docs/b.txt": text + "\n"})
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "docs/a.txt", "docs", "./docs/a.txt", "./docs"]) == 1
+    assert capsys.readouterr().out == (
+        "docs/a.txt:1:1: TQ401 misspelling: 'teh' is a common misspelling of 'the'\n"
+    )
+    assert list(iter_files(["docs", "docs/b.txt", "docs/../docs"])) == [
+        os.path.join("docs", "a.txt"), os.path.join("docs", "b.txt")
+    ]
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_pipes_met_while_walking_are_skipped_not_read(tmp_path: Path) -> None:
     # opening a FIFO for reading waits for a writer: walking into one must not hang

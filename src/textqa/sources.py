@@ -118,14 +118,26 @@ def iter_files(
     ``root``, default the current folder) and, inside a git work tree, paths git ignores are
     skipped; symbolic links are not followed (a link pointing outside the walked tree is added
     to ``skipped``), nor are pipes, sockets and devices read (added to ``skipped``). A file
-    named explicitly is yielded unless it matches ``exclude``. A missing path raises
-    `InputError`.
+    named explicitly is yielded unless it matches ``exclude``. Each file is yielded once, under
+    the name it is first met by (a file named twice, or named and inside a named folder, is not
+    checked twice). A missing path raises `InputError`.
     """
     base = root if root is not None else os.getcwd()
     git = GitIgnore() if gitignore else None
+    paths = list(paths)
+    seen: set[str] | None = set() if len(paths) > 1 else None  # one path cannot repeat a file
 
     def excluded(p: str) -> bool:
         return exclude is not None and bool(exclude) and exclude.matches(relative_posix(p, base))
+
+    def first_time(p: str) -> bool:
+        if seen is None:
+            return True
+        key = os.path.normcase(os.path.abspath(p))
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
 
     for path in paths:
         if os.path.isdir(path):
@@ -158,9 +170,10 @@ def iter_files(
                         if skipped is not None:
                             skipped.append(Skipped(full, _NOT_REGULAR))
                         continue
-                    yield full.removeprefix("./") if path == "." else full
+                    if first_time(full):
+                        yield full.removeprefix("./") if path == "." else full
         elif os.path.exists(path):
-            if not excluded(path):
+            if not excluded(path) and first_time(path):
                 yield path
         elif os.path.islink(path):
             raise InputError(f"{path}: broken symbolic link")
