@@ -132,6 +132,24 @@ def test_baseline_reports_only_new_findings(
     assert main(["check", "--baseline", str(base), "a.md"]) == 0
 
 
+def test_baseline_of_a_file_name_that_is_not_utf8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = os.fsdecode(b"caf\xff.md")
+    try:
+        (tmp_path / name).write_text("teh\n", "utf-8")
+    except (OSError, UnicodeError):
+        pytest.skip("the file system refuses file names that are not UTF-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--write-baseline", "base.json", "."]) == 0
+    assert "recorded 1 finding" in capsys.readouterr().err
+    entries = json.loads((tmp_path / "base.json").read_text("utf-8"))["findings"]
+    assert [e["path"] for e in entries] == [name]
+    assert main(["check", "--baseline", "base.json", "."]) == 0
+    (tmp_path / name).write_text("teh\nteh\n", "utf-8")
+    assert main(["check", "--baseline", "base.json", "."]) == 1
+
+
 def test_write_baseline_to_a_directory_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
