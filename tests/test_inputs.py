@@ -133,6 +133,18 @@ def test_ten_thousand_small_files_with_few_handles(tmp_path: Path) -> None:
     assert proc.stderr == b""
 
 
+def test_api_takes_one_path_and_comma_separated_selectors_as_strings(tmp_path: Path) -> None:
+    import textqa
+
+    _tree(tmp_path, {"a.txt": "teh cat sat on the the mat\n"})
+    both = [(f.code, f.start.column) for f in textqa.check_paths([str(tmp_path)]).findings]
+    assert both == [("TQ401", 1), ("TQ404", 16)]
+    one = textqa.check_paths(str(tmp_path), select="TQ401, TQ404", ignore="TQ404")
+    assert [(f.code, f.start.column) for f in one.findings] == [("TQ401", 1)]
+    text = "teh cat sat on the the mat\n"
+    assert [f.code for f in textqa.check(text, select="spelling", ignore="TQ401")] == ["TQ404"]
+
+
 def test_a_file_named_twice_is_checked_once(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
