@@ -85,6 +85,20 @@ def test_invalid_toml_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFix
     assert err.count("\n") == 1
 
 
+def test_broken_pyproject_with_a_textqa_table_is_an_error_not_ignored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.textqa]\nignore = ["TQ401"\n', "utf-8")
+    (tmp_path / "a.md").write_text("fine\n", "utf-8")
+    assert find_config([str(tmp_path / "a.md")]) == str(tmp_path / "pyproject.toml")
+    assert main(["check", str(tmp_path / "a.md")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"textqa: error: {tmp_path / 'pyproject.toml'}: invalid TOML")
+    # a broken pyproject.toml that is not about textqa is still none of its business
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x\ndeps = ["textqa"]\n', "utf-8")
+    assert find_config([str(tmp_path / "a.md")]) != str(tmp_path / "pyproject.toml")
+
+
 @pytest.mark.parametrize(
     ("name", "body", "values"),
     [

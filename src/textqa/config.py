@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -184,7 +185,9 @@ def _has_textqa_table(pyproject: str) -> bool:
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
+        # broken, but meant for us: say so (load_config reports the error) rather than run
+        # silently without the settings
+        return re.search(rb"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*textqa\b", raw, re.M) is not None
     tool = data.get("tool")
     return isinstance(tool, dict) and "textqa" in tool
 
