@@ -42,6 +42,8 @@ def test_every_settings_field_is_a_key_and_round_trips() -> None:
         ({"per_file_ignore": {}}, "did you mean 'per-file-ignores'?"),
         ({"zzzzzz": 1}, "unknown key 'zzzzzz'; valid keys: select, ignore"),
         ({"max-file-size": "big"}, "max-file-size: expected an integer, got 'big'"),
+        ({"max-file-size": 0}, "max-file-size: expected a positive integer, got 0"),
+        ({"max-file-size": -1}, "max-file-size: expected a positive integer, got -1"),
         ({"spelling": "loose"}, "spelling: expected one of 'strict', 'full', got 'loose'"),
         ({"select": ["TQ9x"]}, "unknown rule selector 'TQ9x'"),
         ({"per-file-ignores": {"*.md": ["nope"]}}, "unknown rule selector 'nope'"),

@@ -338,6 +338,10 @@ def settings_from_mapping(
         kwargs[name] = converted
     if root is not None:
         kwargs["root"] = root
+    if kwargs.get("max_file_size", 1) < 1:  # as --max-file-size: a limit that skips every file
+        raise ConfigError(
+            f"{where}max-file-size: expected a positive integer, got {kwargs['max_file_size']!r}"
+        )
     settings = Settings(**kwargs)
     try:
         settings.enabled  # noqa: B018 -- validate rule selectors now, with the file's name
