@@ -19,6 +19,7 @@ import bz2
 import gzip
 import json
 import lzma
+import math
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -123,6 +124,9 @@ def _parse_line(
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         return BadRecord(source, lineno, f"malformed JSON ({exc.msg} at column {exc.colno})")
+    except ValueError:  # an integer literal longer than int() accepts
+        digits = sys.get_int_max_str_digits()
+        return BadRecord(source, lineno, f"malformed JSON (a number of more than {digits} digits)")
     except RecursionError:
         return BadRecord(source, lineno, "malformed JSON (nested too deeply)")
     if not isinstance(obj, dict):
@@ -136,7 +140,11 @@ def _parse_line(
         )
     if id_field in obj:
         rid = obj[id_field]
-        if isinstance(rid, bool) or not isinstance(rid, str | int | float):
+        if (
+            isinstance(rid, bool)
+            or not isinstance(rid, str | int | float)
+            or (isinstance(rid, float) and not math.isfinite(rid))  # NaN, Infinity: not JSON
+        ):
             return BadRecord(source, lineno, f"field {id_field!r} must be a string or a number")
     else:
         rid = f"{source}:{lineno}"
