@@ -42,6 +42,8 @@ def test_every_settings_field_is_a_key_and_round_trips() -> None:
         ({"per_file_ignore": {}}, "did you mean 'per-file-ignores'?"),
         ({"zzzzzz": 1}, "unknown key 'zzzzzz'; valid keys: select, ignore"),
         ({"max-file-size": "big"}, "max-file-size: expected an integer, got 'big'"),
+        ({"thresholds": {"a": float("inf")}}, "thresholds.a: expected a finite number, got inf"),
+        ({"thresholds": {"a": float("nan")}}, "thresholds.a: expected a finite number, got nan"),
         ({"max-file-size": 0}, "max-file-size: expected a positive integer, got 0"),
         ({"max-file-size": -1}, "max-file-size: expected a positive integer, got -1"),
         ({"spelling": "loose"}, "spelling: expected one of 'strict', 'full', got 'loose'"),

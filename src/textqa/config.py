@@ -19,6 +19,7 @@ textqa.errors.ConfigError: unknown key 'selct'; did you mean 'select'?
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import types
@@ -293,6 +294,8 @@ def _convert(key: str, value: Any, tp: Any) -> Any:
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise bad
+        if not math.isfinite(value):  # TOML's inf and nan: no threshold means them
+            raise ConfigError(f"{key}: expected a finite number, got {value!r}")
         return float(value)
     if tp is str:
         if not isinstance(value, str):
