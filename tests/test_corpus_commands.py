@@ -119,6 +119,11 @@ def test_cli_stats_threshold_text_and_stdin(tmp_path: Path) -> None:
     bad = run_cli("stats", "--threshold", "nope=1", "-", input=b"")
     assert bad.returncode == 2
     assert bad.stderr.decode().startswith("textqa: error: --threshold 'nope=1'")
+    nan = run_cli("stats", "--threshold", "dup_line_frac=nan", "-", input=data)
+    assert nan.returncode == 2
+    assert nan.stderr.decode() == (
+        "textqa: error: --threshold 'dup_line_frac=nan': 'nan' is not a finite number\n"
+    )
 
 
 def test_cli_stats_datatrove_compat_needs_spacy(tmp_path: Path) -> None:
