@@ -396,3 +396,19 @@ def test_repeats_in_different_blocks_are_parallel_entries_not_slips() -> None:
     for path in ("p.md", "p.txt"):
         text = f"{PARA}\n\nOther words here.\n\n  {PARA}\n"
         assert _codes(textqa.check(text, path=path, select=["TQ201"])) == [("TQ201", "5:3")]
+
+
+@pytest.mark.parametrize("value", [0, -2])
+def test_boilerplate_min_docs_that_is_not_positive_is_a_config_error(
+    tmp_path: Path, value: float
+) -> None:
+    (tmp_path / ".textqa.toml").write_text(
+        f"thresholds = {{boilerplate_min_docs = {value}}}\n", "utf-8"
+    )
+    (tmp_path / "a.md").write_text("Home | About | Contact\n", "utf-8")
+    proc = run_cli("check", "--extend-select", "TQ204", str(tmp_path))
+    assert proc.returncode == 2
+    assert proc.stderr.decode() == (
+        "textqa: error: thresholds.boilerplate_min_docs: expected a count >= 1 or a fraction "
+        f"in (0, 1), got {value}\n"
+    )

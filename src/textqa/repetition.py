@@ -33,6 +33,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from textqa.errors import ConfigError
 from textqa.model import Document, Edit, Finding, Fix, Paragraph, Position, Related, Span
 from textqa.rules import RULES_BY_CODE, make_finding
 
@@ -674,7 +675,13 @@ class BoilerplateChecker:
 
 def corpus_checker(ctx: Context) -> BoilerplateChecker:
     """TQ204's checker (settings ``boilerplate_min_docs``, ``boilerplate_min_words``)."""
+    min_docs = ctx.settings.threshold("boilerplate_min_docs", DEFAULT_BOILERPLATE_MIN_DOCS)
+    if not min_docs > 0:
+        raise ConfigError(
+            "thresholds.boilerplate_min_docs: expected a count >= 1 or a fraction in (0, 1), "
+            f"got {min_docs:g}"
+        )
     return BoilerplateChecker(
-        min_docs=ctx.settings.threshold("boilerplate_min_docs", DEFAULT_BOILERPLATE_MIN_DOCS),
+        min_docs=min_docs,
         min_words=_threshold_int(ctx, "boilerplate_min_words", DEFAULT_BOILERPLATE_MIN_WORDS),
     )
