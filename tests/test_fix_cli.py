@@ -65,6 +65,23 @@ def test_fix_on_stdin(
     assert "'zz'" in out.err
 
 
+def test_fix_on_stdin_that_is_not_utf8_passes_the_bytes_through() -> None:
+    # like a file that is not UTF-8, nothing is fixed: the bytes come back unchanged (not with
+    # a replacement character, and no word "fixed" next to it), the TQ100 finding on stderr
+    from .conftest import run_cli  # the real rules, in a child process
+
+    data = b"teh caf\xe9\n"
+    proc = run_cli("check", "--fix", "-", input=data)
+    assert proc.returncode == 1
+    assert proc.stdout == data
+    assert proc.stderr.decode() == (
+        "-:1:8: TQ100 invalid-encoding: not valid UTF-8: byte 0xE9 cannot be decoded; "
+        "re-save the file as UTF-8\n"
+    )
+    proc = run_cli("check", "--diff", "-", input=data)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
+
+
 def test_read_only_file_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
