@@ -82,6 +82,16 @@ def test_fix_on_stdin_that_is_not_utf8_passes_the_bytes_through() -> None:
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
 
 
+
+def test_fix_on_stdin_writes_utf8_whatever_the_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    from .conftest import run_cli
+
+    monkeypatch.setenv("PYTHONIOENCODING", "latin-1")  # a terminal that is not UTF-8
+    proc = run_cli("check", "--fix", "-", input="teh café — ok\n".encode())
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "the café — ok\n".encode()
+
+
 def test_read_only_file_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -237,7 +237,9 @@ def run(args: argparse.Namespace) -> int:
             if args.diff:
                 sys.stdout.write(_diff(name, text, outcome.text))
                 return 1 if outcome.changed(text) else 0
-            sys.stdout.write(outcome.text)
+            sys.stdout.flush()  # the text in its own encoding (UTF-8), whatever the locale's
+            sys.stdout.buffer.write(outcome.text.encode("utf-8"))
+            sys.stdout.flush()
             sys.stderr.write(format_text(outcome.remaining))
             return 1 if outcome.remaining else 0
     else:
