@@ -216,13 +216,16 @@ def read_source(path: str, *, max_size: int) -> SourceText | Skipped:
             )
         with open(path, "rb") as fh:
             before = os.fstat(fh.fileno())
-            data = fh.read(max_size + 1)  # a pipe or device has no size to check first
+            # a regular file is read to its size (one byte more shows it growing); a pipe or
+            # device has no size, so it is read only up to the limit
+            regular = stat.S_ISREG(before.st_mode)
+            data = fh.read((before.st_size if regular else max_size) + 1)
             after = _restat(path)
     except IsADirectoryError:
         return Skipped(path, "is a directory")
     except OSError as exc:
         return Skipped(path, f"cannot be read ({exc.strerror or exc})")
-    if stat.S_ISREG(before.st_mode) and (
+    if regular and (
         len(data) != before.st_size
         or (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns)
     ):
