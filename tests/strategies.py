@@ -70,6 +70,11 @@ _pool_paragraph = st.builds(
             "# A heading",
             "Title line\n==========",
             "---",
+            "   One two three four five six.",
+            "\tThe quick brown fox jumps over the lazy dog again.",
+            "- One two three four five six.",
+            "* The quick brown fox jumps over the lazy dog again.",
+            "Term line\n   One two three four five six.",
         ]
     ),
     st.sampled_from([" ", "  ", "\t", "\u00a0", " \n"]),

@@ -116,3 +116,23 @@ def test_unencodable_text_is_an_error(tmp_path: Path) -> None:
 def test_unreadable_path_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot be read"):
         atomic.read_bytes(tmp_path / "missing.txt")
+
+
+def test_a_directory_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    with pytest.raises(InputError, match="is a directory"):
+        atomic.write_atomic(tmp_path / "out", b"data\n")
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["out"]  # no temporary file left
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_failed_rename_is_an_input_error_naming_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(src: str, dst: str) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(atomic, "_replace", refuse)
+    with pytest.raises(InputError, match=r"c\.md: cannot be written \(Permission denied\)"):
+        atomic.write_atomic(tmp_path / "c.md", b"new\n")
+    assert list(tmp_path.iterdir()) == []

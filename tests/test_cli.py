@@ -167,6 +167,26 @@ def test_unreadable_file(tmp_path: Path) -> None:
     assert b"skipped: cannot be read" in proc.stderr
 
 
+def test_undecodable_file_name_under_a_strict_utf8_locale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file name that is not UTF-8 reaches Python as a lone surrogate ('\udcff'); under an
+    # ordinary UTF-8 locale stdout is strict, so printing the path must not fail.
+    try:
+        (tmp_path / os.fsdecode(b"caf\xff.md")).write_text("teh cat\n", "utf-8")
+    except (OSError, UnicodeError):
+        pytest.skip("the file system refuses file names that are not UTF-8")
+    monkeypatch.setenv("PYTHONIOENCODING", "utf-8:strict")
+    proc = run_cli("check", str(tmp_path))
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.decode("utf-8").endswith("caf\\udcff.md:1:1: TQ401 misspelling: "
+                                                "'teh' is a common misspelling of 'the'\n")
+    proc = run_cli("check", "--format", "json", str(tmp_path))
+    assert proc.returncode == 1, proc.stderr
+    [finding] = json.loads(proc.stdout)
+    assert os.fsencode(finding["path"]).endswith(b"caf\xff.md")
+
+
 def test_output_is_deterministic(tmp_path: Path) -> None:
     for i in range(5):
         (tmp_path / f"f{i}.txt").write_bytes(BAD_UTF8)

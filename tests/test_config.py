@@ -42,6 +42,10 @@ def test_every_settings_field_is_a_key_and_round_trips() -> None:
         ({"per_file_ignore": {}}, "did you mean 'per-file-ignores'?"),
         ({"zzzzzz": 1}, "unknown key 'zzzzzz'; valid keys: select, ignore"),
         ({"max-file-size": "big"}, "max-file-size: expected an integer, got 'big'"),
+        ({"thresholds": {"a": float("inf")}}, "thresholds.a: expected a finite number, got inf"),
+        ({"thresholds": {"a": float("nan")}}, "thresholds.a: expected a finite number, got nan"),
+        ({"max-file-size": 0}, "max-file-size: expected a positive integer, got 0"),
+        ({"max-file-size": -1}, "max-file-size: expected a positive integer, got -1"),
         ({"spelling": "loose"}, "spelling: expected one of 'strict', 'full', got 'loose'"),
         ({"select": ["TQ9x"]}, "unknown rule selector 'TQ9x'"),
         ({"per-file-ignores": {"*.md": ["nope"]}}, "unknown rule selector 'nope'"),
@@ -83,6 +87,46 @@ def test_invalid_toml_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFix
     assert err.startswith("textqa: error: ")
     assert "invalid TOML" in err
     assert err.count("\n") == 1
+
+
+def test_broken_pyproject_with_a_textqa_table_is_an_error_not_ignored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.textqa]\nignore = ["TQ401"\n', "utf-8")
+    (tmp_path / "a.md").write_text("fine\n", "utf-8")
+    assert find_config([str(tmp_path / "a.md")]) == str(tmp_path / "pyproject.toml")
+    assert main(["check", str(tmp_path / "a.md")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"textqa: error: {tmp_path / 'pyproject.toml'}: invalid TOML")
+    # a broken pyproject.toml that is not about textqa is still none of its business
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x\ndeps = ["textqa"]\n', "utf-8")
+    assert find_config([str(tmp_path / "a.md")]) != str(tmp_path / "pyproject.toml")
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "values"),
+    [
+        ("pyproject.toml", "tool = 1\n", {}),  # no [tool.textqa] table: no settings
+        ("pyproject.toml", "[tool]\ntextqa = 1\n", None),
+        (".textqa.toml", "[tool]\ntextqa = 1\n", None),
+        (".textqa.toml", "[tool]\ntextqa = ['TQ1']\n", None),
+    ],
+)
+def test_tool_and_tool_textqa_that_are_not_tables(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, body: str, values: object
+) -> None:
+    (tmp_path / name).write_text(body, "utf-8")
+    (tmp_path / "a.md").write_text("fine\n", "utf-8")
+    args = ["check", "--config", str(tmp_path / name), str(tmp_path / "a.md")]
+    if values is not None:
+        assert load_config(str(tmp_path / name)).values == values
+        assert main(args) == 0
+        return
+    with pytest.raises(ConfigError, match=r"\[tool.textqa\] must be a table"):
+        load_config(str(tmp_path / name))
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err == f"textqa: error: {tmp_path / name}: [tool.textqa] must be a table\n"
 
 
 @pytest.mark.usefixtures("fake_rules")

@@ -119,6 +119,11 @@ def test_cli_stats_threshold_text_and_stdin(tmp_path: Path) -> None:
     bad = run_cli("stats", "--threshold", "nope=1", "-", input=b"")
     assert bad.returncode == 2
     assert bad.stderr.decode().startswith("textqa: error: --threshold 'nope=1'")
+    nan = run_cli("stats", "--threshold", "dup_line_frac=nan", "-", input=data)
+    assert nan.returncode == 2
+    assert nan.stderr.decode() == (
+        "textqa: error: --threshold 'dup_line_frac=nan': 'nan' is not a finite number\n"
+    )
 
 
 def test_cli_stats_datatrove_compat_needs_spacy(tmp_path: Path) -> None:
@@ -159,6 +164,50 @@ def test_cli_boilerplate_reads_stdin_twice() -> None:
     got = [json.loads(x) for x in proc.stdout.decode().splitlines()]
     assert got[0]["text"] == "home | about"
     assert [g["id"] for g in got[1:]] == [0, 1, 2]  # JSON ids keep their type
+
+
+def test_cli_boilerplate_stdin_records_are_named_dash() -> None:
+    # standard input is spooled to a temporary file to be read twice; its records, their
+    # default ids and the error messages still say '-', so the output is the same every run
+    data = "".join(json.dumps({"text": f"Body {i}.\n\nHome | About"}) + "\n" for i in range(3))
+    runs = [run_cli("boilerplate", "--format", "jsonl", "-", input=data.encode()) for _ in "ab"]
+    assert runs[0].returncode == 0, runs[0].stderr
+    assert runs[0].stdout == runs[1].stdout
+    got = [json.loads(x) for x in runs[0].stdout.decode().splitlines()]
+    assert got[0]["first_id"] == "-:1"
+    assert [g["id"] for g in got[1:]] == ["-:1", "-:2", "-:3"]
+    bad = run_cli("boilerplate", "-", input=data.encode() + b"{oops\n")
+    assert bad.returncode == 2
+    assert bad.stderr.decode().startswith("textqa: error: -:4: malformed JSON")
+
+
+def test_cli_boilerplate_warns_once_per_skipped_record(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"id": 1, "text": "a"}\nnot json\n[1]\n', "utf-8")
+    proc = run_cli("boilerplate", "--on-error", "skip", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.decode().splitlines() == [
+        f"textqa: warning: {path}:2: malformed JSON (Expecting value at column 1): skipped",
+        f"textqa: warning: {path}:3: not a JSON object but list: skipped",
+    ]
+
+
+def test_cli_lone_surrogates_in_records_are_printed_escaped(tmp_path: Path) -> None:
+    # '"\\ud800"' is valid JSON for a lone surrogate, which UTF-8 output cannot encode
+    rows = "".join(
+        f'{{"id": "d\\ud800{i}", "text": "nav \\ud800 bar\\n\\nbody {i}"}}\n' for i in range(3)
+    )
+    path = tmp_path / "s.jsonl"
+    path.write_text(rows, "utf-8")
+    for args in (["stats", "--format", "text"], ["stats"], ["boilerplate"],
+                 ["boilerplate", "--format", "jsonl"]):
+        proc = run_cli(*args, str(path))
+        assert proc.returncode == 0, (args, proc.stderr)
+        assert b"\\ud800" in proc.stdout, args
+    proc = run_cli("stats", str(path))
+    assert [json.loads(x)["id"] for x in proc.stdout.decode().splitlines()] == [
+        f"d\ud800{i}" for i in range(3)
+    ]
 
 
 def test_cpython_docs_template_blocks_are_found() -> None:

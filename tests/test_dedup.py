@@ -298,3 +298,10 @@ def test_band_keys_computed_one_document_at_a_time_give_the_same_clusters(
     assert got.candidates == expected.candidates
     with pytest.raises(UsageError):
         d.add_keys(parts[0][0], parts[0][1], [1, 2])
+
+
+@pytest.mark.parametrize("value", [0.0, 1.5])
+def test_near_duplicate_file_threshold_out_of_range_names_its_key(value: float) -> None:
+    settings = textqa.Settings(thresholds={"near-duplicate-file": value})
+    with pytest.raises(textqa.ConfigError, match=r"^thresholds\.near-duplicate-file: expected"):
+        textqa.check_documents([textqa.parse("one"), textqa.parse("two")], settings=settings)

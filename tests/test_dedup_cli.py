@@ -7,6 +7,7 @@ import gzip
 import json
 import lzma
 import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from .test_minhash import alpha
 _rng = random.Random(5)
 _WORDS = ["word" + alpha(i) for i in range(3000)]
 DOCS = [" ".join(_rng.choice(_WORDS) for _ in range(120)) for _ in range(12)]
+LIMIT = sys.get_int_max_str_digits()
 
 
 def _jsonl(path: Path, rows: list[object], opener=open) -> Path:  # type: ignore[no-untyped-def]
@@ -83,6 +85,7 @@ def test_bad_records_stop_with_line_number(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.skipif(sys.get_int_max_str_digits() == 0, reason="int() reads any length")
 def test_bad_records_skipped_with_warnings(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "c.jsonl"
     good = [json.dumps({"id": i, "text": t}) for i, t in enumerate(DOCS[:3])]
@@ -97,6 +100,9 @@ def test_bad_records_skipped_with_warnings(tmp_path: Path, capsys) -> None:  # t
         "",
         good[2],
         json.dumps({"text": DOCS[2]}),  # no id: PATH:LINE
+        '{"id": NaN, "text": "x"}',  # Python's json reads NaN, but it is not JSON (nor an id)
+        '{"id": -Infinity, "text": "x"}',
+        '{"id": ' + "9" * (LIMIT + 1) + ', "text": "x"}',  # longer than int() reads
     ]
     data = ("\n".join(lines) + "\n").encode() + b'{"id": 7, "text": "caf\xe9"}\n'
     path.write_bytes(data)
@@ -109,7 +115,10 @@ def test_bad_records_skipped_with_warnings(tmp_path: Path, capsys) -> None:  # t
         f"{path}:4: field 'text' is int, not a string: skipped",
         f"{path}:5: field 'id' must be a string or a number: skipped",
         f"{path}:7: duplicate id 0: skipped",
-        f"{path}:11: not valid UTF-8 (byte 0xE9 at column 23): skipped",
+        f"{path}:11: field 'id' must be a string or a number: skipped",
+        f"{path}:12: field 'id' must be a string or a number: skipped",
+        f"{path}:13: malformed JSON (a number of more than {LIMIT} digits): skipped",
+        f"{path}:14: not valid UTF-8 (byte 0xE9 at column 23): skipped",
     ]
     [cluster] = _clusters(out.out)
     assert cluster["members"] == [2, f"{path}:10"]
@@ -124,6 +133,11 @@ def test_output_file_and_missing_input(tmp_path: Path, capsys) -> None:  # type:
     assert _clusters(out.read_text("utf-8"))[0]["members"] == ["a", "b"]
     assert main(["dedup", str(tmp_path / "missing.jsonl")]) == 2
     assert "no such file or directory" in capsys.readouterr().err
+    (tmp_path / "folder").mkdir()
+    assert main(["dedup", str(path), "--output", str(tmp_path / "folder")]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"textqa: error: {tmp_path / 'folder'}: is a directory; name a file to write\n"
+    )
 
 
 def test_stdin_and_usage_errors(tmp_path: Path) -> None:
@@ -219,3 +233,28 @@ def test_explain_ids_from_jsonl_and_errors(tmp_path: Path, capsys) -> None:  # t
     assert "exactly two documents" in capsys.readouterr().err
     assert main(["dedup", str(path), "--explain", "0", "1", "--dask", "local"]) == 2
     assert "cannot be combined with --dask" in capsys.readouterr().err
+
+
+def test_lone_surrogate_ids_are_printed_as_json_escapes(tmp_path: Path) -> None:
+    # JSON allows the escape "\ud800", which decodes to a lone surrogate UTF-8 cannot encode:
+    # every output must escape it (a valid JSON escape of the same id), never a traceback.
+    text = " ".join(DOCS[0].split()[:30])
+    path = tmp_path / "s.jsonl"
+    body = json.dumps(text)
+    path.write_text(
+        f'{{"id": "\\ud800", "text": {body}}}\n{{"id": "x\\ud800", "text": {body}}}\n', "utf-8"
+    )
+    ids = ["\ud800", "x\ud800"]
+    proc = run_cli("dedup", str(path))
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(proc.stdout)["members"] == ids
+    proc = run_cli("dedup", "--format", "text", str(path))
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.decode("utf-8").startswith("cluster 1: keep \\ud800 (2 documents)\n")
+    out = tmp_path / "clusters.jsonl"
+    proc = run_cli("dedup", "--output", str(out), str(path))
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(out.read_text("utf-8"))["members"] == ids
+    proc = run_cli("dedup", str(path), "--explain")
+    assert proc.returncode == 1, proc.stderr
+    assert [json.loads(proc.stdout)[k] for k in ("a", "b")] == ids

@@ -65,6 +65,33 @@ def test_fix_on_stdin(
     assert "'zz'" in out.err
 
 
+def test_fix_on_stdin_that_is_not_utf8_passes_the_bytes_through() -> None:
+    # like a file that is not UTF-8, nothing is fixed: the bytes come back unchanged (not with
+    # a replacement character, and no word "fixed" next to it), the TQ100 finding on stderr
+    from .conftest import run_cli  # the real rules, in a child process
+
+    data = b"teh caf\xe9\n"
+    proc = run_cli("check", "--fix", "-", input=data)
+    assert proc.returncode == 1
+    assert proc.stdout == data
+    assert proc.stderr.decode() == (
+        "-:1:8: TQ100 invalid-encoding: not valid UTF-8: byte 0xE9 cannot be decoded; "
+        "re-save the file as UTF-8\n"
+    )
+    proc = run_cli("check", "--diff", "-", input=data)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
+
+
+
+def test_fix_on_stdin_writes_utf8_whatever_the_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    from .conftest import run_cli
+
+    monkeypatch.setenv("PYTHONIOENCODING", "latin-1")  # a terminal that is not UTF-8
+    proc = run_cli("check", "--fix", "-", input="teh café — ok\n".encode())
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "the café — ok\n".encode()
+
+
 def test_read_only_file_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -74,6 +101,15 @@ def test_read_only_file_is_a_clear_error(
     assert main(["check", "--fix", str(f)]) == 2
     err = capsys.readouterr().err
     assert f"textqa: error: {f}: is read-only; not modified" in err
+    assert "fixed" not in err  # nothing was fixed
+    assert f.read_text("utf-8") == "teh\n"
+    # with a writable file beside it, only that one counts as fixed
+    ok = tmp_path / "ok.md"
+    ok.write_text("teh\n", "utf-8")
+    assert main(["check", "--fix", str(f), str(ok)]) == 2
+    err = capsys.readouterr().err
+    assert "textqa: fixed 1 file\n" in err
+    assert ok.read_text("utf-8") == "the\n"
     assert f.read_text("utf-8") == "teh\n"
 
 
@@ -121,6 +157,35 @@ def test_baseline_reports_only_new_findings(
     monkeypatch.chdir(docs)
     (docs / "a.md").write_text("teh one\n", "utf-8")
     assert main(["check", "--baseline", str(base), "a.md"]) == 0
+
+
+def test_baseline_of_a_file_name_that_is_not_utf8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = os.fsdecode(b"caf\xff.md")
+    try:
+        (tmp_path / name).write_text("teh\n", "utf-8")
+    except (OSError, UnicodeError):
+        pytest.skip("the file system refuses file names that are not UTF-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--write-baseline", "base.json", "."]) == 0
+    assert "recorded 1 finding" in capsys.readouterr().err
+    entries = json.loads((tmp_path / "base.json").read_text("utf-8"))["findings"]
+    assert [e["path"] for e in entries] == [name]
+    assert main(["check", "--baseline", "base.json", "."]) == 0
+    (tmp_path / name).write_text("teh\nteh\n", "utf-8")
+    assert main(["check", "--baseline", "base.json", "."]) == 1
+
+
+def test_write_baseline_to_a_directory_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.md").write_text("teh\n", "utf-8")
+    (tmp_path / "out").mkdir()
+    assert main(["check", "--write-baseline", str(tmp_path / "out"), str(tmp_path / "a.md")]) == 2
+    err = capsys.readouterr().err
+    assert err == f"textqa: error: {tmp_path / 'out'}: is a directory; name a file to write\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "out"]
 
 
 def test_bad_baseline_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -133,6 +133,80 @@ def test_ten_thousand_small_files_with_few_handles(tmp_path: Path) -> None:
     assert proc.stderr == b""
 
 
+def test_api_takes_one_path_and_comma_separated_selectors_as_strings(tmp_path: Path) -> None:
+    import textqa
+
+    _tree(tmp_path, {"a.txt": "teh cat sat on the the mat\n"})
+    both = [(f.code, f.start.column) for f in textqa.check_paths([str(tmp_path)]).findings]
+    assert both == [("TQ401", 1), ("TQ404", 16)]
+    one = textqa.check_paths(str(tmp_path), select="TQ401, TQ404", ignore="TQ404")
+    assert [(f.code, f.start.column) for f in one.findings] == [("TQ401", 1)]
+    text = "teh cat sat on the the mat\n"
+    assert [f.code for f in textqa.check(text, select="spelling", ignore="TQ401")] == ["TQ404"]
+
+
+def test_a_file_named_twice_is_checked_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # named twice, or named and inside a named folder: one set of findings, and no
+    # near-duplicate-file finding against itself
+    text = " ".join(f"word{chr(97 + i % 26)}{chr(97 + i // 26)}" for i in range(120))
+    _tree(tmp_path, {"docs/a.txt": "teh cat\n", "docs/b.txt": text + "\n"})
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "docs/a.txt", "docs", "./docs/a.txt", "./docs"]) == 1
+    assert capsys.readouterr().out == (
+        "docs/a.txt:1:1: TQ401 misspelling: 'teh' is a common misspelling of 'the'\n"
+    )
+    assert list(iter_files(["docs", "docs/b.txt", "docs/../docs"])) == [
+        os.path.join("docs", "a.txt"), os.path.join("docs", "b.txt")
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_pipes_met_while_walking_are_skipped_not_read(tmp_path: Path) -> None:
+    # opening a FIFO for reading waits for a writer: walking into one must not hang
+    _tree(tmp_path, {"a.txt": "teh cat\n"})
+    os.mkfifo(tmp_path / "pipe")
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    for command in ("check", "stats", "dedup", "boilerplate"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "textqa", command, str(tmp_path)],
+            capture_output=True, env=env, check=False, timeout=60,
+        )
+        assert proc.returncode in (0, 1), (command, proc.stderr)
+        assert b"Traceback" not in proc.stderr
+    assert proc.returncode == 0
+    check = subprocess.run(
+        [sys.executable, "-m", "textqa", "check", str(tmp_path)],
+        capture_output=True, env=env, check=False, timeout=60,
+    )
+    assert check.returncode == 1
+    assert check.stderr.decode() == (
+        f"textqa: warning: {tmp_path / 'pipe'}: skipped: not a regular file "
+        "(a pipe, socket or device)\n"
+    )
+    assert list(iter_files([str(tmp_path)])) == [str(tmp_path / "a.txt")]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+def test_endless_device_is_read_only_up_to_the_size_limit() -> None:
+    # a device or pipe has no size to check before reading: the read itself is bounded (in a
+    # child with little memory, so that reading without a bound fails fast)
+    def little_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "textqa", "check", "--max-file-size", "1000", "/dev/zero"],
+        capture_output=True, env={**os.environ, "PYTHONPATH": str(SRC)},
+        preexec_fn=little_memory, check=False, timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    assert proc.stderr == (
+        b"textqa: warning: /dev/zero: skipped: larger than 1,000 bytes; "
+        b"raise --max-file-size to check it\n"
+    )
+
+
 def test_file_changing_while_read_is_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

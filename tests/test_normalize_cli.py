@@ -93,3 +93,27 @@ def test_not_utf8_and_read_only(tmp_path: Path) -> None:
     assert res.returncode == 2
     assert b"read-only" in res.stderr
     assert ro.read_bytes() == b"x\r\n"
+
+
+def test_in_place_over_several_files_does_the_good_ones(tmp_path: Path) -> None:
+    # a pre-commit run passes many files: one that cannot be normalized is reported (exit 2)
+    # and the files after it are still normalized
+    bad = tmp_path / "a_bad.txt"
+    bad.write_bytes(b"ok\xff\r\n")
+    ro = tmp_path / "b_ro.txt"
+    ro.write_bytes(b"x\r\n")
+    os.chmod(ro, 0o444)
+    good = tmp_path / "c_good.txt"
+    good.write_bytes(b"y\r\n")
+    res = run_cli("normalize", "--in-place", str(bad), str(ro), str(good), str(tmp_path / "none"))
+    assert res.returncode == 2
+    assert res.stderr.decode().splitlines() == [
+        f"textqa: error: {bad}: not valid UTF-8 (byte 0xFF at offset 2); convert it to UTF-8 first",
+        f"textqa: error: {ro}: is read-only; not modified (make it writable to apply fixes)",
+        f"textqa: error: {tmp_path / 'none'}: cannot be read (No such file or directory)",
+    ]
+    assert good.read_bytes() == b"y\n"
+    assert (bad.read_bytes(), ro.read_bytes()) == (b"ok\xff\r\n", b"x\r\n")
+    res = run_cli("normalize", "--explain", str(bad), str(good))
+    assert res.returncode == 2
+    assert res.stderr.decode().startswith(f"textqa: error: {bad}: not valid UTF-8")

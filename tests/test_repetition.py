@@ -59,9 +59,28 @@ def _ref_listlike(doc: textqa.Document, p: textqa.Paragraph) -> bool:
     )
 
 
+def _ref_first_line(doc: textqa.Document, p: textqa.Paragraph) -> str:
+    return re.split(r"\r\n|\r|\n", doc.paragraph_text(p))[0].expandtabs(4)
+
+
+def _ref_parent(doc: textqa.Document, q: textqa.Paragraph) -> int:
+    """The nearest earlier paragraph indented less than ``q`` (in reST any, elsewhere only a
+    list item), or -1."""
+    line = _ref_first_line(doc, q)
+    indent = len(line) - len(line.lstrip())
+    for p in reversed(doc.paragraphs[: q.index]):
+        first = _ref_first_line(doc, p)
+        if len(first) - len(first.lstrip()) < indent:
+            marker = r"([-*+•]|#\.|\d{1,9}[.)]|\(\d{1,9}\)|[A-Za-z][.)])\s"
+            return p.index if doc.kind == "rst" or re.match(marker, first.lstrip()) else -1
+    return -1
+
+
 def _ref_same_section(doc: textqa.Document, a: textqa.Paragraph, b: textqa.Paragraph) -> bool:
-    """No section boundary among the paragraphs after ``a`` up to ``b``."""
-    return not any(_ref_boundary(doc, p) for p in doc.paragraphs[a.index + 1 : b.index + 1])
+    """No section boundary among the paragraphs after ``a`` up to ``b``, and one parent."""
+    return not any(
+        _ref_boundary(doc, p) for p in doc.paragraphs[a.index + 1 : b.index + 1]
+    ) and _ref_parent(doc, a) == _ref_parent(doc, b)
 
 
 def _ref_repeats(doc: textqa.Document, min_words: int) -> list[tuple[int, int]]:
@@ -357,3 +376,39 @@ def test_paragraphs_differing_only_inside_markup_are_not_near_repeats() -> None:
     assert near_repeated_paragraphs(doc) == []
     doc = textqa.parse(f"{first}\n\n{edited}\n", kind="rst")
     assert [(p.index, q.index) for p, q, _ in near_repeated_paragraphs(doc)] == [(1, 0)]
+
+
+def test_repeats_in_different_blocks_are_parallel_entries_not_slips() -> None:
+    see = "See the typing module and PEP 484, which describe this functionality."
+    glossary = (
+        "Glossary\n========\n\n"
+        f"type alias\n   A synonym for a type.\n\n   {see}\n\n"
+        f"type hint\n   An annotation of a type.\n\n   {see}\n"
+    )
+    assert textqa.check(glossary, path="g.rst", select=["TQ201", "TQ202"]) == []
+    # pasted twice inside one definition: one block, reported
+    pasted = glossary.replace(f"   {see}\n\n", f"   {see}\n\n   {see}\n\n", 1)
+    assert _codes(textqa.check(pasted, path="g.rst", select=["TQ201"])) == [("TQ201", "9:4")]
+    item = "<major> is the major number of the Python version in use."
+    md = f"- On Linux the name ends with it:\n\n  - {item}\n\n- On Windows:\n\n  - {item}\n"
+    assert textqa.check(md, path="l.md", select=["TQ201"]) == []
+    # outside lists, indentation makes no block in Markdown or plain text
+    for path in ("p.md", "p.txt"):
+        text = f"{PARA}\n\nOther words here.\n\n  {PARA}\n"
+        assert _codes(textqa.check(text, path=path, select=["TQ201"])) == [("TQ201", "5:3")]
+
+
+@pytest.mark.parametrize("value", [0, -2])
+def test_boilerplate_min_docs_that_is_not_positive_is_a_config_error(
+    tmp_path: Path, value: float
+) -> None:
+    (tmp_path / ".textqa.toml").write_text(
+        f"thresholds = {{boilerplate_min_docs = {value}}}\n", "utf-8"
+    )
+    (tmp_path / "a.md").write_text("Home | About | Contact\n", "utf-8")
+    proc = run_cli("check", "--extend-select", "TQ204", str(tmp_path))
+    assert proc.returncode == 2
+    assert proc.stderr.decode() == (
+        "textqa: error: thresholds.boilerplate_min_docs: expected a count >= 1 or a fraction "
+        f"in (0, 1), got {value}\n"
+    )

@@ -4,6 +4,7 @@ statistics, and byte-identical output across runs."""
 from __future__ import annotations
 
 import json
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -57,6 +58,23 @@ def test_sarif_validates_against_the_official_schema() -> None:
     assert loc["region"] == {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 4}
     assert second["relatedLocations"][0]["physicalLocation"]["region"]["endColumn"] == 9
     assert first["properties"]["suggestions"] == ["the"]
+
+
+def test_sarif_of_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    # os.fsdecode keeps the byte 0xFF as the lone surrogate U+DCFF: the URI holds the byte
+    name = os.fsdecode(b"docs/caf\xff.md")
+    log = json.loads(format_sarif([make_finding(textqa.parse("teh\n", name), "TQ100", 0, 3, "m")]))
+    _sarif_validator().validate(log)
+    loc = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"] == "docs/caf%FF.md"
+    try:
+        (tmp_path / os.fsdecode(b"caf\xff.md")).write_text("teh\n", "utf-8")
+    except (OSError, UnicodeError):
+        return  # the file system refuses file names that are not UTF-8
+    proc = run_cli("check", "--format", "sarif", str(tmp_path))
+    assert proc.returncode == 1, proc.stderr
+    uri = json.loads(proc.stdout)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert uri["artifactLocation"]["uri"].endswith("/caf%FF.md")
 
 
 def test_sarif_of_no_findings_validates() -> None:

@@ -170,6 +170,17 @@ def test_user_vocabulary(tmp_path: Path) -> None:
         textqa.check(text, settings=Settings(select=("spelling",), words_file=str(tmp_path)))
 
 
+def test_words_file_saved_with_a_bom_and_crlf(tmp_path: Path) -> None:
+    # Windows editors save UTF-8 with a byte order mark: the first word is still a word
+    words = tmp_path / "words.txt"
+    words.write_bytes(b"\xef\xbb\xbfteh\r\nsubstantialy # a comment\r\n")
+    text = "The teh was substantialy here."
+    assert codes(text, Settings(select=("spelling",))) == [
+        ("TQ401", "teh"), ("TQ401", "substantialy")
+    ]
+    assert codes(text, Settings(select=("spelling",), words_file=str(words))) == []
+
+
 def test_mode_selection() -> None:
     assert "TQ402" not in Settings().enabled
     assert "TQ402" in Settings(spelling="full").enabled

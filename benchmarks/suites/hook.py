@@ -4,8 +4,9 @@ hook runs it, against ``codespell`` and ``typos`` on the same files.
 The tree is ``../shared/corpora/cpython-docs-rst`` (497 reStructuredText files, 12 MB) when
 present, else a generated Markdown tree. Every tool gets the same explicit file list (that is
 how pre-commit calls hooks), default settings, output to a file. Scaling: the same comparison
-on evenly spaced subsets of the files. Also reported: peak RSS of each tool (GNU time) and
-how many findings each prints on the tree (on published docs, mostly false alarms).
+on evenly spaced subsets of the files. Also reported: peak RSS of each tool (GNU time), how
+many findings each prints on the tree (on published docs, mostly false alarms), and how one
+textqa process splits its time between parsing and the rules.
 """
 
 from __future__ import annotations
@@ -130,6 +131,8 @@ def run(ctx: Context) -> dict[str, Any]:
     elif any(r[2] == "–" for r in rows):
         notes.append("peak RSS needs GNU time (/usr/bin/time); not measured where shown as –")
 
+    split_rows = _inside(ctx, largest_files)
+
     # start-up: the whole process on one small Markdown file (what a commit touching one doc
     # costs), then the issue's targets read off the two comparisons
     small = ctx.scratch("hook") / "small.md"
@@ -156,9 +159,36 @@ def run(ctx: Context) -> dict[str, Any]:
                     "columns": ["tool", "finding lines", "peak RSS"], "rows": rows},
                    {"name": "textqa findings by rule on that tree",
                     "columns": ["code", "rule", "findings"], "rows": code_rows},
+                   {"name": "Inside textqa check on that tree (in-process, one core, median "
+                    "of interleaved rounds)", "columns": ["stage", "seconds", "MB/s"],
+                    "rows": split_rows},
                    {"name": "Targets (issue: pre-commit hook and CLI)",
                     "columns": ["target", "measured", "met"], "rows": target_rows}],
     }
+
+
+def _inside(ctx: Context, files: list[str]) -> list[list[str]]:
+    """Where one process spends its time on ``files``: parsing (which every rule family reads:
+    the masks decide what is prose) against the default rules on the parsed documents."""
+    import textqa
+
+    texts = [(f, Path(f).read_text("utf-8")) for f in files]
+    nbytes = sum(len(t.encode("utf-8")) for _, t in texts)
+    docs = [textqa.parse(t, name) for name, t in texts]
+    split = compare(
+        "inside textqa check: parsing vs the default rules, in-process",
+        {
+            "parse (shared by all rules)": lambda: [textqa.parse(t, name) for name, t in texts],
+            "default rules on parsed documents": lambda: textqa.check_documents(docs),
+        },
+        repeat=ctx.pick(1, 3),
+        warmup=ctx.warmup,
+        work={"files": len(files), "bytes": nbytes},
+    )
+    return [
+        [stage, f"{t.median:.3f}", f"{nbytes / 1e6 / t.median:.1f}"]
+        for stage, t in split.timings.items()
+    ]
 
 
 _SMALL_DOC = (

@@ -77,6 +77,8 @@ def write_atomic(
     """
     name = os.fspath(path)
     target = os.path.realpath(name)
+    if os.path.isdir(target):
+        raise InputError(f"{name}: is a directory; name a file to write")
     exists = os.path.exists(target)
     if exists:
         check_writable(target)
@@ -109,7 +111,10 @@ def write_atomic(
             raise InputError(
                 f"{name}: changed on disk while being processed; not modified (run textqa again)"
             )
-        _replace(tmp, target)
+        try:
+            _replace(tmp, target)
+        except OSError as exc:
+            raise InputError(f"{name}: cannot be written ({exc.strerror or exc})") from exc
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

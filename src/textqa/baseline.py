@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from textqa.atomic import write_text_atomic
+from textqa.atomic import write_atomic
 from textqa.errors import InputError
 from textqa.globs import relative_posix
 from textqa.model import Finding
@@ -81,7 +81,9 @@ def write_baseline(
         {"path": p, "code": c, "hash": h, "count": n} for (p, c, h), n in sorted(counts.items())
     ]
     data = {"textqa-baseline": BASELINE_VERSION, "findings": entries}
-    write_text_atomic(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    # a file name that is not UTF-8 holds lone surrogates: written as their JSON escapes
+    write_atomic(path, text.encode("utf-8", "backslashreplace"))
     return sum(counts.values())
 
 

@@ -148,6 +148,17 @@ class _Runner:
         return out
 
 
+def _selectors(value: Sequence[str]) -> tuple[str, ...]:
+    """Rule selectors as given: a sequence, or one string (comma-separated), not its letters.
+
+    >>> _selectors("TQ4, TQ101"), _selectors(["TQ4"])
+    (('TQ4', 'TQ101'), ('TQ4',))
+    """
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return tuple(value)
+
+
 def _settings(
     settings: Settings | None, select: Sequence[str] | None, ignore: Sequence[str] | None
 ) -> Settings:
@@ -155,8 +166,8 @@ def _settings(
     if select is not None or ignore is not None:
         settings = replace(
             settings,
-            select=tuple(select) if select is not None else settings.select,
-            ignore=tuple(ignore) if ignore is not None else settings.ignore,
+            select=_selectors(select) if select is not None else settings.select,
+            ignore=_selectors(ignore) if ignore is not None else settings.ignore,
         )
     return settings
 
@@ -347,6 +358,8 @@ def check_paths(
     returned in ``CheckResult.skipped``; a file that is not UTF-8 yields a TQ100 finding.
     """
     settings = _settings(settings, select, ignore)
+    if isinstance(paths, str):  # one path, not its letters
+        paths = [paths]
     runner = _Runner(settings)
     out: list[Finding] = []
     skipped: list[Skipped] = []

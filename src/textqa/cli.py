@@ -69,8 +69,21 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _tolerant_stdout() -> None:
+    """Write what the output encoding cannot hold as a backslash escape instead of failing.
+
+    A JSON Lines id or text may hold a lone surrogate (the JSON escape ``"\\ud800"`` decodes
+    to one), which UTF-8 cannot encode; it is printed as ``\\ud800``, which is also the JSON
+    escape of the same string, so JSON output stays valid and keeps the value.
+    """
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (the library never exits)."""
+    _tolerant_stdout()
     parser = build_parser(only=_command_of(sys.argv[1:] if argv is None else argv))
     try:
         args = parser.parse_args(argv)

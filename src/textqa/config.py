@@ -19,7 +19,9 @@ textqa.errors.ConfigError: unknown key 'selct'; did you mean 'select'?
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
+import re
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -159,14 +161,16 @@ def _read_toml(path: str) -> dict[str, Any]:
 def load_config(path: str) -> ConfigFile:
     """Read one configuration file (``pyproject.toml``: its ``[tool.textqa]`` table)."""
     data = _read_toml(path)
+    tool = data.get("tool")
     if os.path.basename(path) == "pyproject.toml":
-        table = data.get("tool", {}).get("textqa", {})
-        if not isinstance(table, dict):
-            raise ConfigError(f"{path}: [tool.textqa] must be a table")
-        return ConfigFile(path, table)
-    if set(data) == {"tool"} and isinstance(data["tool"], dict) and "textqa" in data["tool"]:
-        return ConfigFile(path, data["tool"]["textqa"])
-    return ConfigFile(path, data)
+        table = tool.get("textqa", {}) if isinstance(tool, dict) else {}
+    elif set(data) == {"tool"} and isinstance(tool, dict) and "textqa" in tool:
+        table = tool["textqa"]
+    else:
+        return ConfigFile(path, data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.textqa] must be a table")
+    return ConfigFile(path, table)
 
 
 def _has_textqa_table(pyproject: str) -> bool:
@@ -182,7 +186,9 @@ def _has_textqa_table(pyproject: str) -> bool:
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
+        # broken, but meant for us: say so (load_config reports the error) rather than run
+        # silently without the settings
+        return re.search(rb"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*textqa\b", raw, re.M) is not None
     tool = data.get("tool")
     return isinstance(tool, dict) and "textqa" in tool
 
@@ -288,6 +294,8 @@ def _convert(key: str, value: Any, tp: Any) -> Any:
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise bad
+        if not math.isfinite(value):  # TOML's inf and nan: no threshold means them
+            raise ConfigError(f"{key}: expected a finite number, got {value!r}")
         return float(value)
     if tp is str:
         if not isinstance(value, str):
@@ -333,6 +341,10 @@ def settings_from_mapping(
         kwargs[name] = converted
     if root is not None:
         kwargs["root"] = root
+    if kwargs.get("max_file_size", 1) < 1:  # as --max-file-size: a limit that skips every file
+        raise ConfigError(
+            f"{where}max-file-size: expected a positive integer, got {kwargs['max_file_size']!r}"
+        )
     settings = Settings(**kwargs)
     try:
         settings.enabled  # noqa: B018 -- validate rule selectors now, with the file's name

@@ -10,6 +10,7 @@ import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from textqa.errors import ConfigError
 from textqa.model import Document, FileKind, Finding, Related
 
 if TYPE_CHECKING:
@@ -30,6 +31,11 @@ class _CorpusChecker:
 
     def __init__(self, ctx: Context) -> None:
         self.threshold = ctx.settings.threshold("near-duplicate-file", DEFAULT_THRESHOLD)
+        if not 0.0 < self.threshold <= 1.0:
+            raise ConfigError(
+                f"thresholds.near-duplicate-file: expected a Jaccard in (0, 1], "
+                f"got {self.threshold:g}"
+            )
         self.min_words = int(ctx.settings.threshold("near-duplicate-min-words", MIN_WORDS))
         # only the texts are kept (not the parsed documents, whose tokens weigh far more);
         # the few flagged files are parsed again for positions

@@ -318,7 +318,7 @@ def user_words(words: tuple[str, ...], words_file: str | None) -> frozenset[str]
     out = {normalize_apostrophes(w.strip()) for w in words if w.strip()}
     if words_file:
         try:
-            text = Path(words_file).read_text(encoding="utf-8")
+            text = Path(words_file).read_text(encoding="utf-8-sig")  # a BOM is not a letter
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"cannot read words file {words_file!r}: {exc}") from None
         for line in text.splitlines():

@@ -19,6 +19,7 @@ import bz2
 import gzip
 import json
 import lzma
+import math
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -123,6 +124,9 @@ def _parse_line(
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         return BadRecord(source, lineno, f"malformed JSON ({exc.msg} at column {exc.colno})")
+    except ValueError:  # an integer literal longer than int() accepts
+        digits = sys.get_int_max_str_digits()
+        return BadRecord(source, lineno, f"malformed JSON (a number of more than {digits} digits)")
     except RecursionError:
         return BadRecord(source, lineno, "malformed JSON (nested too deeply)")
     if not isinstance(obj, dict):
@@ -136,7 +140,11 @@ def _parse_line(
         )
     if id_field in obj:
         rid = obj[id_field]
-        if isinstance(rid, bool) or not isinstance(rid, str | int | float):
+        if (
+            isinstance(rid, bool)
+            or not isinstance(rid, str | int | float)
+            or (isinstance(rid, float) and not math.isfinite(rid))  # NaN, Infinity: not JSON
+        ):
             return BadRecord(source, lineno, f"field {id_field!r} must be a string or a number")
     else:
         rid = f"{source}:{lineno}"
@@ -196,15 +204,23 @@ def iter_records(
     text_field: str = "text",
     input_format: InputFormat = "auto",
     max_size: int = 1 << 30,
+    stdin: str | None = None,
 ) -> Iterator[Record | BadRecord]:
     """Every document of ``inputs`` in order: JSON Lines files give one record per line, other
     files one document each (id = path), directories are walked in sorted order (hidden and
-    binary files skipped). ``-`` reads JSON Lines from standard input. A missing path raises
-    `InputError`.
+    binary files skipped). ``-`` reads JSON Lines from standard input, or from the file
+    ``stdin`` when given (a copy of standard input, to read it again): either way its records
+    are named ``-``. A missing path raises `InputError`.
     """
     for item in inputs:
         if item == "-":
-            yield from iter_jsonl(sys.stdin.buffer, "-", id_field=id_field, text_field=text_field)
+            if stdin is None:
+                yield from iter_jsonl(
+                    sys.stdin.buffer, "-", id_field=id_field, text_field=text_field
+                )
+            else:
+                with open(stdin, "rb") as spooled:
+                    yield from iter_jsonl(spooled, "-", id_field=id_field, text_field=text_field)
             continue
         if not os.path.exists(item):
             raise InputError(f"{item}: no such file or directory")

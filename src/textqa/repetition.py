@@ -33,6 +33,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from textqa.errors import ConfigError
 from textqa.model import Document, Edit, Finding, Fix, Paragraph, Position, Related, Span
 from textqa.rules import RULES_BY_CODE, make_finding
 
@@ -55,6 +56,8 @@ __all__ = [
     "masked_key",
     "min_docs_for",
     "near_repeated_paragraphs",
+    "paragraph_indent",
+    "paragraph_scopes",
     "remove_paragraph_edit",
     "repeated_lines",
     "repeated_paragraphs",
@@ -138,11 +141,11 @@ class Repeat:
 @dataclass(frozen=True, slots=True)
 class _Analysis:
     """What every repetition rule reads from one document, computed once: the word index and
-    each prose paragraph with its key, unmasked word count and section number."""
+    each prose paragraph with its key, unmasked word count and scope (`paragraph_scopes`)."""
 
     doc: Document
     words: _WordIndex
-    prose: tuple[tuple[Paragraph, str, int, int], ...]
+    prose: tuple[tuple[Paragraph, str, int, tuple[int, int]], ...]
     listlike: frozenset[int]
 
 
@@ -197,21 +200,86 @@ def is_section_boundary(doc: Document, paragraph: Paragraph) -> bool:
 _UNDERLINE_LINE_RE = re.compile(r"^[^\S\n]*([=\-~^\"'`#*+:._<>])\1{2,}[^\S\n]*$", re.MULTILINE)
 
 
+def _first_line(doc: Document, paragraph: Paragraph) -> str:
+    return doc.text[paragraph.start : doc.lines[paragraph.first_line - 1].end]
+
+
+def paragraph_indent(doc: Document, paragraph: Paragraph) -> int:
+    """The indentation of the paragraph's first line, tabs expanded to multiples of 4.
+
+    >>> from textqa import parse
+    >>> doc = parse("Term\\n\\n   Definition.\\n\\n\\tTabbed.")
+    >>> [paragraph_indent(doc, p) for p in doc.paragraphs]
+    [0, 3, 4]
+    """
+    line = _first_line(doc, paragraph)
+    if "\t" in line:
+        line = line.expandtabs(4)
+    return len(line) - len(line.lstrip())
+
+
+def paragraph_scopes(doc: Document) -> list[tuple[int, int]]:
+    """``(section, parent)`` of every paragraph: two paragraphs are compared for repeats only
+    when both are equal.
+
+    * ``section`` counts the `is_section_boundary` paragraphs up to this one;
+    * ``parent`` is the index of the block the paragraph belongs to, or -1: the nearest
+      earlier paragraph indented less than this one, when indentation makes a block: in
+      reST always (a definition-list term, a list item, a directive whose body it is), in
+      Markdown and plain text only under a list item (elsewhere a little indentation means
+      nothing). Reference docs repeat a sentence under every entry on purpose
+      (``See :pep:`484`.`` under two glossary terms); a paragraph pasted twice sits in one
+      block.
+
+    >>> from textqa import parse
+    >>> doc = parse("A\\n\\nterm\\n\\n   Body.\\n\\nother\\n\\n   Body.\\n\\nZ", "a.rst")
+    >>> paragraph_scopes(doc)
+    [(0, -1), (0, -1), (0, 1), (0, -1), (0, 3), (0, -1)]
+    >>> doc = parse("- one\\n\\n  Body.\\n\\nText.\\n\\n  Body.", "a.md")
+    >>> paragraph_scopes(doc)
+    [(0, -1), (0, 0), (0, -1), (0, -1)]
+    """
+    scopes: list[tuple[int, int]] = []
+    stack: list[tuple[int, int, bool]] = []  # (indent, index, opens a block); indents rising
+    structural = doc.kind == "rst"
+    text, lines = doc.text, doc.lines
+    match_item = _LIST_ITEM_RE.match
+    section = 0
+    for p in doc.paragraphs:
+        if is_section_boundary(doc, p):
+            section += 1
+        line = text[p.start : lines[p.first_line - 1].end]
+        first = line.lstrip()
+        indent = len(line) - len(first)
+        if indent and "\t" in line[:indent]:
+            indent = paragraph_indent(doc, p)
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        scopes.append((section, stack[-1][1] if stack and stack[-1][2] else -1))
+        # a list item opens with a marker character, or one letter or digit and ``.``/``)``
+        opens = structural or (
+            (first[:1] in _ITEM_OPENERS or first[1:2] in (".", ")") or first[:1].isdigit())
+            and match_item(first) is not None
+        )
+        stack.append((indent, p.index, opens))
+    return scopes
+
+
+_ITEM_OPENERS = frozenset("-*+•#(")
+
+
 def _analyse(doc: Document) -> _Analysis:
     """The analysis of ``doc``; the last one is kept, so the rules and the TQ204 checker,
     called one after the other on the same document, share it."""
     if _last and _last[0].doc is doc:
         return _last[0]
     words = _WordIndex(doc)
-    prose: list[tuple[Paragraph, str, int, int]] = []
+    prose: list[tuple[Paragraph, str, int, tuple[int, int]]] = []
     listlike: set[int] = set()
-    section = 0
-    for p in doc.paragraphs:
-        if is_section_boundary(doc, p):
-            section += 1
+    for p, scope in zip(doc.paragraphs, paragraph_scopes(doc), strict=True):
         if p.prose:
             key = repetition_key(doc.text[p.start : p.end])
-            prose.append((p, key, words.count(p.start, p.end), section))
+            prose.append((p, key, words.count(p.start, p.end), scope))
             if is_list_like(doc, p):
                 listlike.add(p.index)
     analysis = _Analysis(doc, words, tuple(prose), frozenset(listlike))
@@ -221,19 +289,20 @@ def _analyse(doc: Document) -> _Analysis:
 
 def _candidate_paragraphs(
     doc: Document, min_words: int
-) -> Iterator[tuple[Paragraph, str, int]]:
-    """``(paragraph, key, section)`` of the prose paragraphs with at least ``min_words``."""
-    for p, key, n, section in _analyse(doc).prose:
+) -> Iterator[tuple[Paragraph, str, tuple[int, int]]]:
+    """``(paragraph, key, scope)`` of the prose paragraphs with at least ``min_words``."""
+    for p, key, n, scope in _analyse(doc).prose:
         if n >= min_words:
-            yield p, key, section
+            yield p, key, scope
 
 
 def repeated_paragraphs(
     doc: Document, *, min_words: int = DEFAULT_REPEATED_PARAGRAPH_MIN_WORDS
 ) -> list[tuple[Paragraph, Paragraph]]:
     """``(repeat, first)`` for every prose paragraph whose key equals an earlier one's in the
-    same section (no `is_section_boundary` paragraph between them: reference docs repeat
-    sentences under each ``.. method::`` or heading on purpose).
+    same scope (`paragraph_scopes`: no `is_section_boundary` paragraph between them, and the
+    same enclosing block; reference docs repeat sentences under each ``.. method::``,
+    heading or definition-list term on purpose).
 
     Linear time: one dictionary from key to first paragraph.
 
@@ -242,10 +311,10 @@ def repeated_paragraphs(
     >>> [(r.index, f.index) for r, f in repeated_paragraphs(doc)]
     [(2, 0)]
     """
-    first: dict[tuple[int, str], Paragraph] = {}
+    first: dict[tuple[tuple[int, int], str], Paragraph] = {}
     out: list[tuple[Paragraph, Paragraph]] = []
-    for p, key, section in _candidate_paragraphs(doc, min_words):
-        original = first.setdefault((section, key), p)
+    for p, key, scope in _candidate_paragraphs(doc, min_words):
+        original = first.setdefault((scope, key), p)
         if original is not p:
             out.append((p, original))
     return out
@@ -308,7 +377,8 @@ def near_repeated_paragraphs(
 ) -> list[tuple[Paragraph, Paragraph, float]]:
     """``(paragraph, most similar earlier paragraph, similarity)`` for prose paragraphs of at
     least ``min_words`` words whose key is at least ``ratio`` similar (rapidfuzz ``fuzz.ratio``
-    / 100, the normalized Indel similarity) to an earlier, different key of the same section.
+    / 100, the normalized Indel similarity) to an earlier, different key of the same scope
+    (`paragraph_scopes`).
     Exact repeats are TQ201's and are skipped; list items, definition-list entries and table
     rows (`is_list_like`) are neither reported nor compared. Ties go to the earliest paragraph.
 
@@ -323,16 +393,23 @@ def near_repeated_paragraphs(
     if len(candidates) < 2:
         return []
     cutoff = ratio * 100.0
-    keys: list[str] = []
-    lengths: list[int] = []  # of the keys, sorted
-    owners: list[Paragraph] = []
-    seen: set[str] = set()
-    current = -1
+
+    class _Scope:  # the keys met so far in one scope
+        __slots__ = ("keys", "lengths", "owners", "seen")
+
+        def __init__(self) -> None:
+            self.keys: list[str] = []
+            self.lengths: list[int] = []  # of the keys, sorted
+            self.owners: list[Paragraph] = []
+            self.seen: set[str] = set()
+
+    scopes: dict[tuple[int, int], _Scope] = {}
     out: list[tuple[Paragraph, Paragraph, float]] = []
-    for p, key, section in candidates:
-        if section != current:  # a new section: nothing earlier to compare with
-            current = section
-            keys, lengths, owners, seen = [], [], [], set()
+    for p, key, scope in candidates:
+        sc = scopes.get(scope)
+        if sc is None:
+            sc = scopes[scope] = _Scope()
+        keys, lengths, owners, seen = sc.keys, sc.lengths, sc.owners, sc.seen
         if key in seen:
             continue
         # The Indel distance is at least the length difference, so a similarity of ``ratio``
@@ -598,7 +675,13 @@ class BoilerplateChecker:
 
 def corpus_checker(ctx: Context) -> BoilerplateChecker:
     """TQ204's checker (settings ``boilerplate_min_docs``, ``boilerplate_min_words``)."""
+    min_docs = ctx.settings.threshold("boilerplate_min_docs", DEFAULT_BOILERPLATE_MIN_DOCS)
+    if not min_docs > 0:
+        raise ConfigError(
+            "thresholds.boilerplate_min_docs: expected a count >= 1 or a fraction in (0, 1), "
+            f"got {min_docs:g}"
+        )
     return BoilerplateChecker(
-        min_docs=ctx.settings.threshold("boilerplate_min_docs", DEFAULT_BOILERPLATE_MIN_DOCS),
+        min_docs=min_docs,
         min_words=_threshold_int(ctx, "boilerplate_min_words", DEFAULT_BOILERPLATE_MIN_WORDS),
     )

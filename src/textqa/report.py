@@ -105,10 +105,14 @@ _DOCS = "https://textqa.readthedocs.io/en/latest/rules/"
 
 
 def _uri(path: str) -> str:
-    """A SARIF ``artifactLocation.uri``: relative paths stay relative (``/``-separated)."""
-    if os.path.isabs(path):
-        return "file://" + quote(path.replace(os.sep, "/"))
-    return quote(path.replace(os.sep, "/"))
+    """A SARIF ``artifactLocation.uri``: relative paths stay relative (``/``-separated); the
+    bytes of a file name that is not UTF-8 are percent-encoded as they are.
+
+    >>> _uri("docs/a b.md"), _uri(os.fsdecode(b"caf\\xff.md"))
+    ('docs/a%20b.md', 'caf%FF.md')
+    """
+    uri = quote(path.replace(os.sep, "/"), errors="surrogateescape")
+    return "file://" + uri if os.path.isabs(path) else uri
 
 
 def _region(line: int, column: int, end_line: int | None, end_column: int | None) -> dict[str, int]:

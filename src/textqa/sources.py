@@ -96,6 +96,7 @@ class GitIgnore:
 
 
 _LINK_OUT = "symbolic link out of the tree; not followed"
+_NOT_REGULAR = "not a regular file (a pipe, socket or device)"
 
 
 def _outside(path: str, tree: str) -> bool:
@@ -116,14 +117,27 @@ def iter_files(
     While walking: hidden files and folders, paths matching ``exclude`` (globs relative to
     ``root``, default the current folder) and, inside a git work tree, paths git ignores are
     skipped; symbolic links are not followed (a link pointing outside the walked tree is added
-    to ``skipped``). A file named explicitly is yielded unless it matches ``exclude``. A missing
-    path raises `InputError`.
+    to ``skipped``), nor are pipes, sockets and devices read (added to ``skipped``). A file
+    named explicitly is yielded unless it matches ``exclude``. Each file is yielded once, under
+    the name it is first met by (a file named twice, or named and inside a named folder, is not
+    checked twice). A missing path raises `InputError`.
     """
     base = root if root is not None else os.getcwd()
     git = GitIgnore() if gitignore else None
+    paths = list(paths)
+    seen: set[str] | None = set() if len(paths) > 1 else None  # one path cannot repeat a file
 
     def excluded(p: str) -> bool:
         return exclude is not None and bool(exclude) and exclude.matches(relative_posix(p, base))
+
+    def first_time(p: str) -> bool:
+        if seen is None:
+            return True
+        key = os.path.normcase(os.path.abspath(p))
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
 
     for path in paths:
         if os.path.isdir(path):
@@ -144,13 +158,22 @@ def iter_files(
                     full = os.path.join(folder, name)
                     if name.startswith(".") or excluded(full) or (git and git.ignored(full)):
                         continue
-                    if os.path.islink(full):
+                    try:
+                        mode = os.lstat(full).st_mode
+                    except OSError:  # gone meanwhile: reading it reports why
+                        mode = stat.S_IFREG
+                    if stat.S_ISLNK(mode):
                         if skipped is not None and _outside(full, tree):
                             skipped.append(Skipped(full, _LINK_OUT))
                         continue
-                    yield full.removeprefix("./") if path == "." else full
+                    if not stat.S_ISREG(mode):  # reading a FIFO would wait forever
+                        if skipped is not None:
+                            skipped.append(Skipped(full, _NOT_REGULAR))
+                        continue
+                    if first_time(full):
+                        yield full.removeprefix("./") if path == "." else full
         elif os.path.exists(path):
-            if not excluded(path):
+            if not excluded(path) and first_time(path):
                 yield path
         elif os.path.islink(path):
             raise InputError(f"{path}: broken symbolic link")
@@ -193,17 +216,24 @@ def read_source(path: str, *, max_size: int) -> SourceText | Skipped:
             )
         with open(path, "rb") as fh:
             before = os.fstat(fh.fileno())
-            data = fh.read()
+            # a regular file is read to its size (one byte more shows it growing); a pipe or
+            # device has no size, so it is read only up to the limit
+            regular = stat.S_ISREG(before.st_mode)
+            data = fh.read((before.st_size if regular else max_size) + 1)
             after = _restat(path)
     except IsADirectoryError:
         return Skipped(path, "is a directory")
     except OSError as exc:
         return Skipped(path, f"cannot be read ({exc.strerror or exc})")
-    if stat.S_ISREG(before.st_mode) and (
+    if regular and (
         len(data) != before.st_size
         or (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns)
     ):
         return Skipped(path, _CHANGED)
+    if len(data) > max_size:
+        return Skipped(
+            path, f"larger than {max_size:,} bytes; raise --max-file-size to check it"
+        )
     if b"\x00" in data[:_SNIFF]:
         return Skipped(path, "binary file")
     return decode(data, path)

@@ -46,38 +46,43 @@ def add_corpus_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def read_records(args: argparse.Namespace, inputs: list[str] | None = None) -> Iterator[Record]:
-    """The records of ``inputs`` (default ``args.inputs``). A bad record stops with an
-    `InputError` naming its file and line, or with ``--on-error skip`` is skipped with a warning
-    (at most 20 warnings, then a count)."""
+def read_records(
+    args: argparse.Namespace, *, stdin: str | None = None, quiet: bool = False
+) -> Iterator[Record]:
+    """The records of ``args.inputs`` (``-`` read from the file ``stdin`` when given, see
+    `corpus_inputs`). A bad record stops with an `InputError` naming its file and line, or with
+    ``--on-error skip`` is skipped with a warning (at most 20 warnings, then a count; none when
+    ``quiet``, for a second reading of the same inputs)."""
     skipped = 0
     for item in iter_records(
-        inputs if inputs is not None else args.inputs,
+        args.inputs,
         id_field=args.id_field,
         text_field=args.text_field,
         input_format=args.input_format,
+        stdin=stdin,
     ):
         if isinstance(item, BadRecord):
             if args.on_error == "stop":
                 raise InputError(f"{item}; use --on-error skip to skip such records")
             skipped += 1
-            if skipped <= _MAX_WARNINGS:
+            if skipped <= _MAX_WARNINGS and not quiet:
                 warn(f"{item}: skipped")
             continue
         yield item
-    if skipped > _MAX_WARNINGS:
+    if skipped > _MAX_WARNINGS and not quiet:
         warn(f"{skipped - _MAX_WARNINGS} more bad records skipped ({skipped} in all)")
 
 
 @contextmanager
-def corpus_inputs(args: argparse.Namespace) -> Iterator[list[str]]:
-    """``args.inputs`` readable more than once: standard input is spooled to a temporary
-    JSON Lines file (removed afterwards)."""
+def corpus_inputs(args: argparse.Namespace) -> Iterator[str | None]:
+    """Make ``args.inputs`` readable more than once: when they include ``-``, standard input
+    is spooled to a temporary file (removed afterwards) whose path is yielded, for
+    `read_records` to read in place of standard input; else None."""
     if "-" not in args.inputs:
-        yield list(args.inputs)
+        yield None
         return
     with tempfile.TemporaryDirectory(prefix="textqa-") as tmp:
         spooled = os.path.join(tmp, "stdin.jsonl")
         with open(spooled, "wb") as fh:
             shutil.copyfileobj(sys.stdin.buffer, fh)
-        yield [spooled if i == "-" else i for i in args.inputs]
+        yield spooled

@@ -62,13 +62,13 @@ def add_parser(sub: Any, name: str) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     out = sys.stdout
-    with corpus_inputs(args) as inputs:
+    with corpus_inputs(args) as stdin:
         counter = BoilerplateCounter()
-        for record in read_records(args, inputs):
+        for record in read_records(args, stdin=stdin):
             counter.add(record.text)
         documents = []
         fractions: list[float] = []
-        for record in read_records(args, inputs):
+        for record in read_records(args, stdin=stdin, quiet=True):
             doc = counter.document(str(record.id), record.text, min_docs=args.min_docs)
             fractions.append(doc.fraction)
             if args.format == "jsonl":

@@ -164,24 +164,29 @@ def _fix_files(
             outcome = fix_text(source.text, _checker(settings, path))
             if not outcome.changed(source.text):
                 continue
-            changed += 1
             if write:
                 write_text_atomic(path, outcome.text, expected=data)
             else:
                 diffs.append(_diff(path, source.text, outcome.text))
+            changed += 1  # counted once written: a file left alone with an error is not fixed
         except TextQAError as exc:
             errors.append(str(exc))
     return "".join(diffs), changed, errors
 
 
-def _read_stdin(args: argparse.Namespace, settings: Settings) -> tuple[str, str, list[Finding]]:
+def _read_stdin(
+    args: argparse.Namespace, settings: Settings
+) -> tuple[str, str, list[Finding], bytes | None]:
+    """Name, text and findings of standard input, and its bytes when they are not UTF-8 (the
+    text then holds replacement characters: it is never fixed)."""
     data = sys.stdin.buffer.read()
     name = args.stdin_filename or "-"
     source = decode(data, name)
     if source.error_offset is not None:
         found = [encoding_finding(source)] if "TQ100" in settings.enabled else []
-        return name, source.text, found
-    return name, source.text, check_documents([parse(source.text, name)], settings=settings)
+        return name, source.text, found, data
+    found = check_documents([parse(source.text, name)], settings=settings)
+    return name, source.text, found, None
 
 
 def _check_files(args: argparse.Namespace, settings: Settings) -> list[Finding]:
@@ -214,8 +219,17 @@ def run(args: argparse.Namespace) -> int:
         baseline = Baseline.load(args.baseline)  # fail before the work, not after
 
     if stdin:
-        name, text, findings = _read_stdin(args, settings)
+        name, text, findings, undecodable = _read_stdin(args, settings)
         texts = _Texts((name, text))
+        if (args.fix or args.diff) and undecodable is not None:
+            # not UTF-8: like such a file, nothing is fixed; --fix passes the bytes through
+            if args.diff:
+                return 0
+            sys.stdout.flush()
+            sys.stdout.buffer.write(undecodable)
+            sys.stdout.flush()
+            sys.stderr.write(format_text(findings))
+            return 1 if findings else 0
         if args.fix or args.diff:
             from textqa.fixes import fix_text  # noqa: PLC0415 -- start-up cost
 
@@ -223,7 +237,9 @@ def run(args: argparse.Namespace) -> int:
             if args.diff:
                 sys.stdout.write(_diff(name, text, outcome.text))
                 return 1 if outcome.changed(text) else 0
-            sys.stdout.write(outcome.text)
+            sys.stdout.flush()  # the text in its own encoding (UTF-8), whatever the locale's
+            sys.stdout.buffer.write(outcome.text.encode("utf-8"))
+            sys.stdout.flush()
             sys.stderr.write(format_text(outcome.remaining))
             return 1 if outcome.remaining else 0
     else:

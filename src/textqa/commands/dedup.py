@@ -328,7 +328,7 @@ def _explain(args: argparse.Namespace, spec: Any) -> int:
     if args.output:
         from textqa.atomic import write_atomic  # noqa: PLC0415
 
-        write_atomic(args.output, out.encode("utf-8"))
+        write_atomic(args.output, out.encode("utf-8", "backslashreplace"))
     else:
         sys.stdout.write(out)
     return 1 if near else 0
@@ -344,7 +344,7 @@ def _report(args: argparse.Namespace, result: Any, ids: Any) -> int:
     if args.output:
         from textqa.atomic import write_atomic  # noqa: PLC0415
 
-        write_atomic(args.output, out.encode("utf-8"))
+        write_atomic(args.output, out.encode("utf-8", "backslashreplace"))
     else:
         sys.stdout.write(out)
     dups = sum(len(c.members) - 1 for c in result.clusters)

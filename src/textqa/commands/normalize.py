@@ -86,20 +86,33 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--in-place needs files, not standard input")
     if not args.in_place and not args.explain and len(paths) > 1:
         raise UsageError("give one FILE (or use --in-place or --explain for several)")
-    changed = False
+    changed = failed = False
     for name in paths:
-        data = sys.stdin.buffer.read() if name == "-" else read_bytes(name)
-        text = _decode(data, name)
-        out = normalize(text, args.profile, skeleton=args.skeleton)
-        if args.explain:
-            lines = _explain_lines(name, text, explain(text, args.profile, skeleton=args.skeleton))
-            if lines:
-                sys.stdout.write("\n".join(lines) + "\n")
-        if args.in_place:
-            if out != text:
-                write_text_atomic(name, out, expected=data)
-                changed = True
-        elif not args.explain:
-            sys.stdout.buffer.write(out.encode("utf-8"))
-            sys.stdout.flush()
-    return 1 if changed else 0
+        try:
+            changed |= _normalize_file(args, name)
+        except InputError as exc:
+            if len(paths) == 1:
+                raise
+            # one bad file among several (a pre-commit run): report it and do the others
+            print(f"textqa: error: {exc}", file=sys.stderr)
+            failed = True
+    return 2 if failed else 1 if changed else 0
+
+
+def _normalize_file(args: argparse.Namespace, name: str) -> bool:
+    """Normalize one file (or ``-``) as the options say; True when it was rewritten."""
+    data = sys.stdin.buffer.read() if name == "-" else read_bytes(name)
+    text = _decode(data, name)
+    out = normalize(text, args.profile, skeleton=args.skeleton)
+    if args.explain:
+        lines = _explain_lines(name, text, explain(text, args.profile, skeleton=args.skeleton))
+        if lines:
+            sys.stdout.write("\n".join(lines) + "\n")
+    if args.in_place:
+        if out != text:
+            write_text_atomic(name, out, expected=data)
+            return True
+    elif not args.explain:
+        sys.stdout.buffer.write(out.encode("utf-8"))
+        sys.stdout.flush()
+    return False

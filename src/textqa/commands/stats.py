@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from typing import Any
 
@@ -62,6 +63,8 @@ def _thresholds(items: list[str]) -> dict[str, float]:
             out[name] = float(value)
         except ValueError:
             raise UsageError(f"--threshold {item!r}: {value!r} is not a number") from None
+        if not math.isfinite(out[name]):  # nan would silently never fail
+            raise UsageError(f"--threshold {item!r}: {value!r} is not a finite number")
     return out
 
 
