@@ -89,6 +89,26 @@ def test_invalid_toml_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFix
     assert err.count("\n") == 1
 
 
+def test_config_file_encoding_bom_and_bytes_that_are_not_utf8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.md").write_text("fine\n", "utf-8")
+    # a byte order mark (editors on Windows) is not an error
+    (tmp_path / ".textqa.toml").write_bytes(b"\xef\xbb\xbfselect = ['TQ1']\n")
+    assert load_config(str(tmp_path / ".textqa.toml")).values == {"select": ["TQ1"]}
+    (tmp_path / ".textqa.toml").unlink()
+    (tmp_path / "pyproject.toml").write_bytes(b"\xef\xbb\xbf[tool.textqa]\nselect = ['TQ1']\n")
+    assert find_config([str(tmp_path / "a.md")]) == str(tmp_path / "pyproject.toml")
+    assert load_config(str(tmp_path / "pyproject.toml")).values == {"select": ["TQ1"]}
+    # Latin-1 bytes: one line, no traceback
+    (tmp_path / "pyproject.toml").write_bytes(b"[tool.textqa]\nwords = ['caf\xe9']\n")
+    assert main(["check", str(tmp_path / "a.md")]) == 2
+    assert capsys.readouterr().err == (
+        f"textqa: error: {tmp_path / 'pyproject.toml'}: invalid TOML: not UTF-8 (byte 0xE9 "
+        "at offset 27); save it as UTF-8\n"
+    )
+
+
 def test_broken_pyproject_with_a_textqa_table_is_an_error_not_ignored(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -124,6 +124,15 @@ def test_bad_records_skipped_with_warnings(tmp_path: Path, capsys) -> None:  # t
     assert cluster["members"] == [2, f"{path}:10"]
 
 
+def test_jsonl_saved_with_a_byte_order_mark(tmp_path: Path) -> None:
+    rows = [{"id": "a", "text": DOCS[0]}, {"id": "b", "text": DOCS[0]}]
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + "".join(json.dumps(r) + "\n" for r in rows).encode())
+    proc = run_cli("dedup", str(path))
+    assert proc.returncode == 1, proc.stderr
+    assert _clusters(proc.stdout.decode())[0]["members"] == ["a", "b"]
+
+
 def test_output_file_and_missing_input(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     rows = [{"id": "a", "text": DOCS[0]}, {"id": "b", "text": DOCS[0]}]
     path = _jsonl(tmp_path / "c.jsonl", rows)

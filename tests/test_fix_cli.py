@@ -188,6 +188,24 @@ def test_write_baseline_to_a_directory_is_a_clear_error(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "out"]
 
 
+def test_write_baseline_with_options_that_stop_before_it_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.md").write_text("teh\n", "utf-8")
+    base = str(tmp_path / "b.json")
+    assert main(["check", "--diff", "--write-baseline", base, str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        "textqa: error: --write-baseline and --diff cannot be combined\n"
+    )
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"teh\n")))
+    assert main(["check", "--fix", "--write-baseline", base, "-"]) == 2
+    assert capsys.readouterr().err == (
+        "textqa: error: --write-baseline and --fix on standard input cannot be combined\n"
+    )
+    assert not (tmp_path / "b.json").exists()
+    assert (tmp_path / "a.md").read_text("utf-8") == "teh\n"
+
+
 def test_bad_baseline_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "a.md").write_text("x\n", "utf-8")
     assert main(["check", "--baseline", str(tmp_path / "none.json"), str(tmp_path)]) == 2

@@ -151,9 +151,15 @@ def _read_toml(path: str) -> dict[str, Any]:
 
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
+            # "utf-8-sig": editors on Windows save a byte order mark, which tomllib refuses
+            return tomllib.loads(fh.read().decode("utf-8-sig"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read configuration ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: invalid TOML: not UTF-8 (byte 0x{exc.object[exc.start]:02X} at offset "
+            f"{exc.start}); save it as UTF-8"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
 
@@ -184,7 +190,7 @@ def _has_textqa_table(pyproject: str) -> bool:
     import tomllib  # noqa: PLC0415 -- start-up cost
 
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         # broken, but meant for us: say so (load_config reports the error) rather than run
         # silently without the settings

@@ -96,12 +96,18 @@ def open_binary(path: str) -> IO[bytes]:
 def iter_jsonl(
     stream: IO[bytes], source: str, *, id_field: str = "id", text_field: str = "text"
 ) -> Iterator[Record | BadRecord]:
-    """Records of a JSON Lines byte stream; blank lines are ignored. A record without
-    ``id_field`` gets the id ``SOURCE:LINE``."""
+    """Records of a JSON Lines byte stream; blank lines are ignored, and so is a UTF-8 byte
+    order mark starting the stream. A record without ``id_field`` gets the id ``SOURCE:LINE``.
+
+    >>> import io
+    >>> [r.id for r in iter_jsonl(io.BytesIO(b'\\xef\\xbb\\xbf{"id": 7, "text": ""}'), "b.jsonl")]
+    [7]
+    """
     lineno = 0
     try:
-        for raw in stream:
+        for line in stream:
             lineno += 1
+            raw = line[3:] if lineno == 1 and line.startswith(b"\xef\xbb\xbf") else line
             if not raw.strip():
                 continue
             yield _parse_line(raw, source, lineno, id_field, text_field)

@@ -210,6 +210,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--fix and --diff cannot be combined (--diff only shows the fixes)")
     if args.write_baseline and args.baseline:
         raise InputError("--write-baseline and --baseline cannot be combined")
+    if args.write_baseline and (args.diff or (args.fix and stdin)):
+        # these print text and stop: the baseline would silently not be written
+        what = "--diff" if args.diff else "--fix on standard input"
+        raise InputError(f"--write-baseline and {what} cannot be combined")
     where = [args.stdin_filename] if stdin and args.stdin_filename else args.paths
     settings, _config = load_settings(args, where)
     baseline = None
