@@ -374,7 +374,8 @@ def deduplicate(
     ``components``: ``client`` gathers the verified edges (16 bytes and a float each) and
     runs union-find on the client; ``distributed`` runs the large-star/small-star rounds on
     the workers and gathers only the cluster members. ``buckets``: partitions of the band-key
-    shuffle (default: the number of input partitions); ``component_partitions``: partitions of
+    shuffle (default: the number of input partitions, at most 32), each split into as many
+    verification buckets as make at least 8; ``component_partitions``: partitions of
     the distributed components (default: one per two million edges). Runs on the current Dask
     scheduler (a `distributed.Client` when one is active).
     """
