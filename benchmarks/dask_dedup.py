@@ -177,6 +177,11 @@ def main(argv: list[str] | None = None) -> int:
         help="corpus file (made when missing or of another size)",
     )
     args = ap.parse_args(argv)
+    # both sides run this checkout's textqa: the single process through PYTHONPATH, the
+    # client and the workers (spawned with this interpreter's path) through sys.path, ahead
+    # of any installed copy
+    if str(ROOT / "src") not in sys.path:
+        sys.path.insert(0, str(ROOT / "src"))
     from textqa.dask import cluster_rows
 
     if not args.corpus.exists() or _lines(args.corpus) != args.docs:
