@@ -145,6 +145,27 @@ def test_api_takes_one_path_and_comma_separated_selectors_as_strings(tmp_path: P
     assert [f.code for f in textqa.check(text, select="spelling", ignore="TQ401")] == ["TQ404"]
 
 
+def test_a_folder_that_cannot_be_listed_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # chmod 000 does not stop root, so the refusal is simulated where the walk lists folders
+    _tree(tmp_path, {"a.txt": "teh\n", "locked/b.txt": "teh\n"})
+    real = os.scandir
+    locked = str(tmp_path / "locked")
+
+    def scandir(path: str = ".") -> object:
+        if os.fspath(path) == locked:
+            raise PermissionError(13, "Permission denied", locked)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert main(["check", str(tmp_path)]) == 1
+    out = capsys.readouterr()
+    assert out.out.startswith(f"{tmp_path / 'a.txt'}:1:1: TQ401 misspelling")
+    assert out.out.count("\n") == 1
+    assert out.err == f"textqa: warning: {locked}: skipped: cannot be read (Permission denied)\n"
+
+
 def test_a_file_named_twice_is_checked_once(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -139,10 +139,15 @@ def iter_files(
         seen.add(key)
         return True
 
+    def unlistable(exc: OSError) -> None:  # a folder that cannot be listed is reported
+        if skipped is not None:
+            where = exc.filename if isinstance(exc.filename, str) else path
+            skipped.append(Skipped(where, f"cannot be read ({exc.strerror or exc})"))
+
     for path in paths:
         if os.path.isdir(path):
             tree = os.path.realpath(path)
-            for folder, dirs, files in os.walk(path):
+            for folder, dirs, files in os.walk(path, onerror=unlistable):
                 keep = []
                 for d in sorted(dirs):
                     full = os.path.join(folder, d)
