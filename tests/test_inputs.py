@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import resource
 import shutil
@@ -10,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from textqa.cli import main
 from textqa.globs import PathMatcher
@@ -24,6 +27,19 @@ def _tree(root: Path, files: dict[str, str]) -> None:
         p = root / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(text, "utf-8")
+
+
+@given(
+    st.text("ab-![]*?^\\", max_size=8),
+    st.text("ab.-!^[]\\&|~", min_size=1, max_size=6).filter(lambda n: n != "."),
+)
+@example("[!]", "a")  # a "[" that opens no class
+@example("[b-a]", "a")  # an empty range
+@example("[[]", "[")
+def test_glob_names_match_as_fnmatch_reads_them(pattern: str, name: str) -> None:
+    # classes, negation, "]" first, empty ranges, unterminated "[": as fnmatch (the oracle);
+    # never an exception from the regular expression behind the glob
+    assert PathMatcher([pattern]).matches(name) == fnmatch.fnmatchcase(name, pattern)
 
 
 def test_exclude_globs(tmp_path: Path) -> None:
