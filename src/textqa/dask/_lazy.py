@@ -4,6 +4,8 @@ jobs call it through ``Any``)."""
 from __future__ import annotations
 
 import importlib
+import operator
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["Layer", "dask_module", "token"]
@@ -20,7 +22,12 @@ class Layer:
     ``dask.delayed`` calls whose arguments are lists of other delayed values costs time
     cubic in the number of partitions (every call merges its arguments' graphs); one raw
     layer is linear. ``upstream``: tasks of other names to hold in the layer too (the
-    inputs a job computes itself, see :func:`textqa.dask.partitions.partition_sources`)."""
+    inputs a job computes itself, see :func:`textqa.dask.partitions.partition_sources`).
+
+    Tasks that only pick one item of another task's output (``operator.getitem``, the
+    splits of a shuffle) run before any other ready task of their worker: the heavy tasks
+    of the next stage wait for them, and a worker that started another heavy task first
+    would hold them back for its whole duration."""
 
     def __init__(
         self, name: str, dependencies: list[Any], upstream: dict[Any, Any] | None = None
@@ -29,6 +36,7 @@ class Layer:
         self.tasks: dict[Any, Any] = dict(upstream or {})
         self.dependencies = dependencies
         self._graph: Any = None
+        self._splits: set[str] = set()
 
     def key(self, kind: Any, *index: Any) -> tuple[Any, ...]:
         """The key of task ``index`` of a ``kind`` (a word) of this layer:
@@ -45,14 +53,29 @@ class Layer:
     def add(self, key: tuple[Any, ...], func: Any, *args: Any) -> tuple[Any, ...]:
         full = self.key(*key)
         self.tasks[full] = (func, *args)
+        if func is operator.getitem:
+            self._splits.add(full[0])
         return full
 
     def delayed(self, key: tuple[Any, ...]) -> Any:
         """A `dask.delayed.Delayed` for one key of this layer (all share one graph)."""
         if self._graph is None:
-            hlg = dask_module("dask.highlevelgraph").HighLevelGraph
-            self._graph = hlg.from_collections(self.name, self.tasks, self.dependencies)
+            hlg = dask_module("dask.highlevelgraph")
+            annotations = {"priority": _Urgent(frozenset(self._splits))} if self._splits else None
+            layer = hlg.MaterializedLayer(self.tasks, annotations=annotations)
+            self._graph = hlg.HighLevelGraph.from_collections(self.name, layer, self.dependencies)
         return dask_module("dask.delayed").Delayed(key, self._graph, layer=self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class _Urgent:
+    """The scheduling priority of a layer's tasks: 1 for the splits named ``names``
+    (higher runs first), the default for the others."""
+
+    names: frozenset[str]
+
+    def __call__(self, key: Any) -> int | None:
+        return 1 if isinstance(key, tuple) and key and key[0] in self.names else None
 
 
 def token(*args: Any) -> str:

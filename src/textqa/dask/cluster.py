@@ -83,7 +83,12 @@ def _local(
     with (
         # without a dashboard nobody reads the workers' statistical profiles: sampling
         # every worker's stack each 10 ms would only cost time
-        config.set({"distributed.worker.profile.enabled": False}),
+        config.set(
+            {
+                "distributed.worker.profile.enabled": False,
+                "distributed.scheduler.worker-saturation": float("inf"),
+            }
+        ),
         distributed.LocalCluster(
             n_workers=n,
             threads_per_worker=threads_per_worker,

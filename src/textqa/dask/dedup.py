@@ -53,6 +53,9 @@ if TYPE_CHECKING:
 
     from textqa.minhash import ShingleSets, SignatureSpec
 
+    #: ordinals, id keys, ids and lengths of documents
+    _Members = tuple[NDArray[np.int64], list[str], list[Any], NDArray[np.int64]]
+
 __all__ = ["DaskDedupResult", "deduplicate"]
 
 _ROW_BITS = 32
@@ -60,6 +63,9 @@ _ROW_MASK = (1 << _ROW_BITS) - 1
 _EMPTY_PAIRS = np.zeros((0, 2), dtype=np.int64)
 #: default bucket count cap: the shuffles cost (partitions x buckets) tasks
 _MAX_DEFAULT_BUCKETS = 32
+#: at least this many verification buckets (band buckets are split when there are fewer):
+#: the verification of the last partitions, after all others, is then shared by the workers
+_MIN_VERIFICATION_BUCKETS = 8
 #: edges per partition of the distributed connected components (about 32 MB of int64 pairs)
 _EDGES_PER_PARTITION = 2_000_000
 
@@ -75,6 +81,12 @@ class _Config:
     frame: bool = False
     id_field: str = "id"
     text_field: str = "text"
+    #: verification buckets per band bucket (see _verification_bucket)
+    split: int = 1
+
+    @property
+    def verification_buckets(self) -> int:
+        return self.buckets * self.split
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +120,8 @@ def _stable_hash(text: str) -> int:
 
 
 def _route_rows(rows: NDArray[np.int64], dest: NDArray[np.int64], n: int) -> list[Any]:
-    order = np.argsort(dest, kind="stable")
+    # a stable sort of small integers is a radix sort in numpy: linear time
+    order = np.argsort(dest.astype(np.min_scalar_type(n)), kind="stable")
     bounds = np.searchsorted(dest[order], np.arange(n + 1))
     s = rows[order]
     return [s[bounds[i] : bounds[i + 1]] for i in range(n)]
@@ -153,21 +166,8 @@ def _sign(data: Any, p: int, cfg: _Config) -> tuple[Any, ...]:
 def _bucket(pieces: Sequence[tuple[Any, Any]], cfg: _Config) -> tuple[Any, ...]:
     """Candidate pairs of the band rows sharing (band, key), and the ordinals whose id repeats
     an earlier one; both routed to the owner partitions."""
-    from textqa.lsh import candidate_pairs  # noqa: PLC0415
-
     band_rows = [b for b, _ in pieces if len(b)]
-    found: list[NDArray[np.int64]] = []
-    if band_rows:
-        allrows = np.concatenate(band_rows)
-        for t in range(cfg.bands):
-            sel = allrows[allrows[:, 0] == t]
-            if len(sel) < 2:
-                continue
-            local = candidate_pairs(sel[:, 1].view(np.uint64).reshape(-1, 1))
-            if len(local):
-                a, b = sel[local[:, 0], 2], sel[local[:, 1], 2]
-                found.append(np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1))
-    pairs = _unique_pairs(np.concatenate(found)) if found else _EMPTY_PAIRS
+    pairs = _shared_key_pairs(np.concatenate(band_rows)) if band_rows else _EMPTY_PAIRS
     first: dict[str, int] = {}
     repeats: list[int] = []
     for keys, ords in (ids for _, ids in pieces):
@@ -187,6 +187,33 @@ def _bucket(pieces: Sequence[tuple[Any, Any]], cfg: _Config) -> tuple[Any, ...]:
         mine = pairs[(owner_a == d) | (owner_b == d)]
         out.append((mine, dup[(dup >> _ROW_BITS) == d]))
     return tuple(out)
+
+
+def _shared_key_pairs(rows: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The ordinal pairs ``(a < b)``, sorted and without repeats, of band rows ``(band, key,
+    ordinal)`` with the same band and key: what :func:`textqa.lsh.candidate_pairs` gives
+    band by band. One sort of the keys finds the few rows whose key occurs more than once;
+    only those are grouped by (band, key) exactly (keys of different bands differ by
+    construction, but a 64-bit collision must not pair them)."""
+    from textqa.lsh import _pairs_in_groups  # noqa: PLC0415 -- the grouping candidate_pairs uses
+
+    keys = rows[:, 1]
+    order = np.argsort(keys)
+    sk = keys[order]
+    same = sk[1:] == sk[:-1]
+    if not same.any():
+        return _EMPTY_PAIRS
+    repeated = np.zeros(len(sk), dtype=bool)
+    repeated[1:] = same
+    repeated[:-1] |= same
+    sel = rows[order[repeated]]
+    s = sel[np.lexsort((sel[:, 2], sel[:, 1], sel[:, 0]))]
+    starts = np.flatnonzero(np.r_[True, (s[1:, 0] != s[:-1, 0]) | (s[1:, 1] != s[:-1, 1])])
+    sizes = np.diff(np.r_[starts, len(s)])
+    multi = sizes > 1
+    if not multi.any():
+        return _EMPTY_PAIRS
+    return _unique_pairs(_pairs_in_groups(s[:, 2], starts[multi], sizes[multi]))
 
 
 def _unique_pairs(pairs: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -225,27 +252,38 @@ def _prepare(data: Any, p: int, pieces: Sequence[tuple[Any, Any]], cfg: _Config)
         rec = part[k]
         assert isinstance(rec, Record)
         dup_bad.append((k, BadRecord(rec.source, rec.line, f"duplicate id {json.dumps(rec.id)}")))
-    texts = [part[int(o - base)].text for o in own.tolist()]
+    candidates: list[Record] = [part[k] for k in (own - base).tolist()]
+    texts = [r.text for r in candidates]
     # in batches, as the signatures are computed: the arrays of a batch stay in the caches
     sets = ShingleSets.concat([shingle_sets(batch, cfg.spec) for batch in iter_batches(texts)])
-    meta = (own, [json.dumps(part[int(o - base)].id) for o in own.tolist()])
+    raw_ids = [r.id for r in candidates]
+    keys = [json.dumps(i) for i in raw_ids]
     lengths = np.asarray([len(t) for t in texts], dtype=np.int64)
-    raw_ids = [part[int(o - base)].id for o in own.tolist()]
-    # verification bucket of a pair: that of the partition of b. Ship there the pairs whose a
-    # is here, and the sets of the documents of this partition those pairs need (as a or b)
+    # the verification bucket of a pair is that of b. Ship there the pairs whose a is here,
+    # and the sets of the documents of this partition those pairs need (as a or b)
     mine = pairs[((pairs[:, 0] >> _ROW_BITS) == p) & np.isin(pairs[:, 0], own)]
-    dest = (mine[:, 1] >> _ROW_BITS) % cfg.buckets
+    dest = _verification_bucket(mine[:, 1], cfg)
     as_b = pairs[(pairs[:, 1] >> _ROW_BITS) == p][:, 1]
+    as_b_dest = _verification_bucket(as_b, cfg)
     shipments = []
-    for v in range(cfg.buckets):
+    for v in range(cfg.verification_buckets):
         pv = mine[dest == v]
-        need = [pv[:, 0]]
-        if p % cfg.buckets == v:
-            need.append(as_b)
-        docs = np.intersect1d(np.concatenate(need), own)
-        shipments.append((pv, docs, _take(sets, np.searchsorted(own, docs))))
-    info = ((meta[0], meta[1], raw_ids, lengths), dup_bad)
-    return (info, *shipments)
+        docs = np.intersect1d(np.concatenate([pv[:, 0], as_b[as_b_dest == v]]), own)
+        at = np.searchsorted(own, docs)
+        # with each set, what the client needs of a clustered document: id and length
+        meta = ([keys[i] for i in at.tolist()], [raw_ids[i] for i in at.tolist()], lengths[at])
+        shipments.append((pv, docs, _take(sets, at), meta))
+    return (dup_bad, *shipments)
+
+
+def _verification_bucket(b: NDArray[np.int64], cfg: _Config) -> NDArray[np.int64]:
+    """The verification bucket of the pairs whose later end is ``b``: the band bucket of the
+    partition of ``b`` (so a bucket waits for no partition after its last one), split
+    ``cfg.split`` ways by the row of ``b``."""
+    out: NDArray[np.int64] = ((b >> _ROW_BITS) % cfg.buckets) * cfg.split + (
+        b & _ROW_MASK
+    ) % cfg.split
+    return out
 
 
 def _take(sets: ShingleSets, rows: NDArray[np.int64]) -> ShingleSets:
@@ -261,32 +299,55 @@ def _take(sets: ShingleSets, rows: NDArray[np.int64]) -> ShingleSets:
 
 @task
 def _verify(
-    incoming: Sequence[tuple[Any, Any, Any]], cfg: _Config
-) -> tuple[NDArray[np.int64], NDArray[np.float64], int]:
+    incoming: Sequence[tuple[Any, Any, Any, Any]], cfg: _Config
+) -> tuple[NDArray[np.int64], NDArray[np.float64], int, _Members]:
     """Verify the pairs of one verification bucket, with the shipped sets of both ends (a
-    pair whose end is missing had a repeated id there and is not a candidate)."""
+    pair whose end is missing had a repeated id there and is not a candidate). Returns the
+    verified pairs, their Jaccard values, the number of candidates, and the ordinals, id keys,
+    ids and lengths of the documents in a verified pair (so that the client has what it
+    needs of cluster members without asking the partitions again)."""
     from textqa.minhash import ShingleSets  # noqa: PLC0415
 
-    pair_parts = [pr for pr, _, _ in incoming if len(pr)]
+    pair_parts = [pr for pr, _, _, _ in incoming if len(pr)]
     if not pair_parts:
-        return _EMPTY_PAIRS, np.zeros(0, dtype=np.float64), 0
+        return _EMPTY_PAIRS, np.zeros(0, dtype=np.float64), 0, _no_members()
     pairs = np.concatenate(pair_parts)
-    ords = np.concatenate([d for _, d, _ in incoming])
-    sets = ShingleSets.concat([st for _, d, st in incoming])
+    ords = np.concatenate([d for _, d, _, _ in incoming])
+    sets = ShingleSets.concat([st for _, _, st, _ in incoming])
     # pairs as rows of the sets as they arrived (no copy of the sets in ordinal order)
     order = np.argsort(ords, kind="stable")
     ranked = ords[order]
     pairs = pairs[np.isin(pairs[:, 0], ranked) & np.isin(pairs[:, 1], ranked)]
     local = order[np.searchsorted(ranked, pairs)]
     vpairs, sims = verify_pairs(sets, local, cfg.threshold)
-    return ords[vpairs], sims, len(pairs)
+    keys = [k for _, _, _, (ks, _, _) in incoming for k in ks]
+    raw = [r for _, _, _, (_, rs, _) in incoming for r in rs]
+    lengths = np.concatenate([ln for _, _, _, (_, _, ln) in incoming])
+    at = np.unique(vpairs.reshape(-1))
+    members = (
+        ords[at],
+        [keys[i] for i in at.tolist()],
+        [raw[i] for i in at.tolist()],
+        lengths[at],
+    )
+    return ords[vpairs], sims, len(pairs), members
+
+
+def _no_members() -> _Members:
+    return np.zeros(0, dtype=np.int64), [], [], np.zeros(0, dtype=np.int64)
 
 
 def _lookup(
-    info: tuple[Any, Any], wanted: NDArray[np.int64]
+    parts: Sequence[_Members], nodes: NDArray[np.int64]
 ) -> tuple[list[str], list[Any], NDArray[np.int64]]:
-    (ords, keys, raw, lengths), _ = info
-    rows = np.searchsorted(ords, wanted)
+    """The id keys, ids and lengths of ``nodes`` from the verification buckets' members (a
+    document in verified pairs of several buckets comes from each: any copy will do)."""
+    ords = np.concatenate([o for o, _, _, _ in parts] or [np.zeros(0, dtype=np.int64)])
+    keys = [k for _, ks, _, _ in parts for k in ks]
+    raw = [r for _, _, rs, _ in parts for r in rs]
+    lengths = np.concatenate([ln for _, _, _, ln in parts] or [np.zeros(0, dtype=np.int64)])
+    order = np.argsort(ords, kind="stable")
+    rows = order[np.searchsorted(ords[order], nodes)]
     return [keys[i] for i in rows.tolist()], [raw[i] for i in rows.tolist()], lengths[rows]
 
 
@@ -335,18 +396,20 @@ def deduplicate(
     n_parts = len(keys)
     if n_parts >= 1 << 31:
         raise UsageError("too many partitions; use a larger blocksize")
+    nb = buckets or max(1, min(n_parts, _MAX_DEFAULT_BUCKETS))
     cfg = _Config(
         proto.spec,
         proto.bands,
         proto.rows,
         threshold,
-        buckets or max(1, min(n_parts, _MAX_DEFAULT_BUCKETS)),
+        nb,
         n_parts,
         frame,
         id_field,
         text_field,
+        split=-(-_MIN_VERIFICATION_BUCKETS // nb),
     )
-    nb = cfg.buckets
+    nv = cfg.verification_buckets
     t0 = time.perf_counter()
     # stage 1: signatures -> band rows shuffled to the buckets -> candidate pairs per owner
     one = Layer("textqa-dedup-candidates-" + token(keys, cfg), [], upstream)
@@ -377,30 +440,42 @@ def deduplicate(
             [two.key("pairs", q, p) for q in range(nb)],
             cfg,
         )
-        info = two.add(("info", p), getitem, prep, 0)
-        two.add(("dups", p), getitem, info, 1)
-        for v in range(nb):
-            two.add(("ship", p, v), getitem, prep, v + 1)
-    for v in range(nb):
-        ver = two.add(
-            ("verify", v), _verify, [two.key("ship", p, v) for p in range(n_parts)], cfg
-        )
-        for k, what in enumerate(("edges", "sims", "ncand")):
-            two.add((what, v), getitem, ver, k)
-    infos_p, dups_p, edges_p, sims_p, ncand_p = dask.persist(
-        [two.delayed(two.key("info", p)) for p in range(n_parts)],
-        [two.delayed(two.key("dups", p)) for p in range(n_parts)],
-        *[[two.delayed(two.key(w, v)) for v in range(nb)] for w in ("edges", "sims", "ncand")],
-        optimize_graph=False,
-    )
+        two.add(("dups", p), getitem, prep, 0)
+    # the verification bucket of a pair is one of the partition q of its later end, and the
+    # earlier end's partition p <= q: bucket v needs the shipments of the partitions up to
+    # its last one only, and verifies as soon as those are prepared (with as many buckets
+    # as partitions, bucket 0 right after partition 0, while the others are still at work)
+    for v in range(nv):
+        last = max((q for q in range(n_parts) if q % nb == v // cfg.split), default=-1)
+        ships = [
+            two.add(("ship", p, v), getitem, two.key("prepare", p), v + 1) for p in range(last + 1)
+        ]
+        ver = two.add(("verify", v), _verify, ships, cfg)
+        if components != "client":
+            for k, what in enumerate(("edges", "sims", "ncand", "members")):
+                two.add((what, v), getitem, ver, k)
     # one gather once both stages are submitted (no pause between them): the per-partition
-    # summaries and repeated ids, and with components on the client the verified edges
+    # summaries and repeated ids, and with components on the client the verified edges and
+    # what the client needs of their documents
+    dups_p = [two.delayed(two.key("dups", p)) for p in range(n_parts)]
     edge_parts: Any = None
     if components == "client":
-        summaries_c, dups_c, edge_parts, sim_parts, ncands = dask.compute(
-            list(stage1[0]), dups_p, edges_p, sims_p, ncand_p
+        summaries_c, dups_c, verified = dask.compute(
+            list(stage1[0]),
+            dups_p,
+            [two.delayed(two.key("verify", v)) for v in range(nv)],
+            optimize_graph=False,
         )
+        edge_parts, sim_parts, ncands, members = zip(*verified, strict=True)
     else:
+        dups_p, edges_p, sims_p, ncand_p, members_p = dask.persist(
+            dups_p,
+            *[
+                [two.delayed(two.key(w, v)) for v in range(nv)]
+                for w in ("edges", "sims", "ncand", "members")
+            ],
+            optimize_graph=False,
+        )
         summaries_c, dups_c = dask.compute(list(stage1[0]), dups_p)
     del stage1
     t1 = time.perf_counter()
@@ -438,26 +513,12 @@ def deduplicate(
         ncand = sum(dask.compute(*ncand_p))
         got = dask.compute(*label_parts)
         nodes, labels = _dedupe_labels(got)
-        edge_parts, sim_parts = dask.compute(edges_p, sims_p)
+        edge_parts, sim_parts, members = dask.compute(edges_p, sims_p, members_p)
     t2 = time.perf_counter()
     edges = np.concatenate([e for e in edge_parts if len(e)] or [_EMPTY_PAIRS])
     sims = np.concatenate([s for s in sim_parts if len(s)] or [np.zeros(0)])
-    # member metadata (ids, lengths) fetched from the partitions that own the members
-    owner = nodes >> _ROW_BITS
-    lookups = dask.compute(
-        *[
-            dask.delayed(_lookup, pure=True)(infos_p[p], nodes[owner == p])
-            for p in range(n_parts)
-            if np.any(owner == p)
-        ]
-    )
-    id_keys: list[str] = []
-    raw_ids: list[Any] = []
-    lengths: list[int] = []
-    for k, r, ln in lookups:
-        id_keys.extend(k)
-        raw_ids.extend(r)
-        lengths.extend(ln.tolist())
+    id_keys, raw_ids, member_lengths = _lookup(members, nodes)
+    lengths = member_lengths.tolist()
     pos = positions.of(nodes)
     result = _build_result(
         pos,
@@ -495,8 +556,11 @@ def _skipped_rows(
     bad_rows: Sequence[Sequence[int]],
 ) -> tuple[tuple[int, ...], ...]:
     """Per partition, the sorted rows of its bad records and of its dropped cluster members."""
-    gone = np.asarray(sorted(result.duplicates()), dtype=np.int64)
-    dropped = np.sort(nodes[np.isin(pos, gone)])
+    # every node is a member of one cluster: the dropped ones are those not kept
+    keeps = np.fromiter(
+        (c.keep for c in result.clusters), dtype=np.int64, count=len(result.clusters)
+    )
+    dropped = np.sort(nodes[~np.isin(pos, keeps)])
     bounds = np.searchsorted(dropped >> _ROW_BITS, np.arange(len(bad_rows) + 1))
     return tuple(
         tuple(

@@ -410,20 +410,32 @@ def read_documents(
         raise InputError(f"no input files in {', '.join(inputs)}")
     name = "textqa-read-" + token(blocks, id_field, text_field)
     tasks: dict[Any, Any] = {}
-    previous: Any = 1
+    # a block that starts inside its file needs the number of its first line: the newline
+    # counts of the earlier blocks (one task each, in parallel), summed by one task. A job
+    # computes the counts before it starts (see resolve_line_numbers)
+    inside = [b.kind == "jsonl" and b.start > 0 for b in blocks]
+    lines_key = (name + "-lines",)
+    gated = any(inside)
+    if gated:
+        counts = [(name + "-count", k - 1) if inside[k] else None for k in range(len(blocks))]
+        for key in counts:
+            if key is not None:
+                tasks[key] = (count_line_starts, blocks[key[1]])
+        tasks[lines_key] = (_first_lines, counts)
     for k, b in enumerate(blocks):
-        # a block that starts inside its file: its first line is the previous block's first
-        # line plus that block's line count (a chain of tiny tasks; the counts run in parallel)
-        if b.kind == "jsonl" and b.start > 0:
-            tasks[(name + "-count", k - 1)] = (count_line_starts, blocks[k - 1])
-            tasks[(name + "-first", k)] = (operator.add, previous, (name + "-count", k - 1))
-            first: Any = (name + "-first", k)
-        else:
-            first = 1
-        previous = first
+        first: Any = (operator.getitem, lines_key, k) if gated else 1
         tasks[(name, k)] = (_read_task, b, first, id_field, text_field)
     graph = _dask("dask.highlevelgraph").HighLevelGraph.from_collections(name, tasks, [])
     return db.Bag(graph, name, len(blocks))
+
+
+def _first_lines(counts: Sequence[int | None]) -> list[int]:
+    """The first line number of each block, from the line count of the block before it
+    (``None`` for a block that starts its file)."""
+    out: list[int] = []
+    for count in counts:
+        out.append(1 if count is None else out[-1] + count)
+    return out
 
 
 def _read_task(
@@ -456,26 +468,44 @@ def _reads(source: Any) -> bool:
     return isinstance(source, tuple) and bool(source) and source[0] is _read_task
 
 
+def _lines_task(source: Any) -> Any:
+    """The key of the first-line numbers a read task takes (see :func:`read_documents`),
+    or None."""
+    if not _reads(source):
+        return None
+    first = source[2]
+    if isinstance(first, tuple) and len(first) == 3 and first[0] is operator.getitem:
+        return first[1]
+    return None
+
+
 def resolve_line_numbers(
     sources: Sequence[Any], graph: Mapping[Any, Any]
 ) -> tuple[list[Any], dict[Any, Any]]:
     """Partition sources (see :func:`textqa.dask.partitions.partition_sources`) whose block
     reads wait for a first line number (a block that starts inside its file), with those
-    numbers computed now, on the workers, in one go: newline counts, a few milliseconds per
-    block. The job's reading tasks then depend on nothing and every worker starts at once;
+    numbers computed now: the newline counts of the blocks on the workers, in parallel and in
+    one go (a few milliseconds per block, and nothing moves between workers), and their sums
+    here. The job's reading tasks then depend on nothing and every worker starts at once;
     otherwise a heavy task waits for a tiny count queued behind another heavy task. Returns
     the sources and the graph of what they still depend on."""
     core = _dask("dask.core")
-    pending = [s[2] for s in sources if _reads(s) and not isinstance(s[2], int)]
-    if not pending:
+    gates = {k for k in map(_lines_task, sources) if k is not None}
+    if not gates:
         return list(sources), dict(graph)
     delayed = _dask("dask.delayed").Delayed
-    values = _dask().compute(*[delayed(k, dict(graph)) for k in pending], optimize_graph=False)
-    known = dict(zip(pending, values, strict=True))
-    out = [
-        (s[0], s[1], known[s[2]], *s[3:]) if _reads(s) and not isinstance(s[2], int) else s
-        for s in sources
-    ]
+    plans = {k: graph[k][1] for k in gates}  # (_first_lines, [count key or None, ...])
+    counts = sorted({c for plan in plans.values() for c in plan if c is not None})
+    values = _dask().compute(*[delayed(c, dict(graph)) for c in counts], optimize_graph=False)
+    known = dict(zip(counts, values, strict=True))
+    firsts = {
+        k: _first_lines([None if c is None else known[c] for c in plan])
+        for k, plan in plans.items()
+    }
+    out = []
+    for s in sources:
+        gate = _lines_task(s)
+        out.append(s if gate is None else (s[0], s[1], firsts[gate][s[2][2]], *s[3:]))
     needed: set[Any] = set()
     for s in out:
         if core.istask(s):
