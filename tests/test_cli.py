@@ -218,3 +218,27 @@ def test_check_start_up_imports_nothing_heavy(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [["check", "{f}"], ["check", "--format", "json", "{f}"], ["rules"], ["normalize", "{f}"]],
+)
+def test_output_that_cannot_be_written_is_exit_2_one_line(tmp_path: Path, args: list[str]) -> None:
+    # '> out' on a full disk: exit 1 would read as "findings" although nothing was written
+    f = tmp_path / "a.md"
+    f.write_text("teh\n", "utf-8")
+    import subprocess
+    import sys
+
+    from .conftest import SRC
+
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "textqa", *(a.format(f=f) for a in args)],
+            stdout=full, stderr=subprocess.PIPE, check=False, timeout=120,
+            env={**os.environ, "PYTHONPATH": str(SRC)},
+        )
+    assert proc.returncode == 2
+    assert proc.stderr == b"textqa: error: No space left on device\n"
