@@ -242,3 +242,29 @@ def test_output_that_cannot_be_written_is_exit_2_one_line(tmp_path: Path, args: 
         )
     assert proc.returncode == 2
     assert proc.stderr == b"textqa: error: No space left on device\n"
+
+
+def test_closed_standard_streams(tmp_path: Path) -> None:
+    # '<&-' and '>&-': Python's sys.stdin / sys.stdout are None; read nothing, write nowhere
+    import subprocess
+    import sys
+
+    from .conftest import SRC
+
+    f = tmp_path / "a.md"
+    f.write_text("teh\n", "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+
+    def run(args: list[str], fd: int) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            [sys.executable, "-m", "textqa", *args], capture_output=fd != 1,
+            stdin=subprocess.DEVNULL if fd != 0 else None, preexec_fn=lambda: os.close(fd),
+            env=env, check=False, timeout=120,
+        )
+
+    for command in ("check", "normalize", "stats", "dedup", "boilerplate"):
+        proc = run([command, "-"], 0)
+        assert proc.returncode == 0, (command, proc.stderr)
+        assert b"Traceback" not in proc.stderr
+    assert run(["check", str(f)], 1).returncode == 1  # the findings still decide the exit code
+    assert run(["check", str(tmp_path / "missing")], 1).returncode == 2

@@ -83,8 +83,19 @@ def _tolerant_stdout() -> None:
         reconfigure(errors="backslashreplace")
 
 
+def _open_closed_streams() -> None:
+    """A standard stream closed by the caller (``<&-``, ``>&-``) is None in Python: read
+    nothing from it, write nowhere, rather than fail with AttributeError."""
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 -- for the whole run
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (the library never exits)."""
+    _open_closed_streams()
     _tolerant_stdout()
     parser = build_parser(only=_command_of(sys.argv[1:] if argv is None else argv))
     try:
