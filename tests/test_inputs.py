@@ -225,6 +225,21 @@ def test_pipes_met_while_walking_are_skipped_not_read(tmp_path: Path) -> None:
     assert list(iter_files([str(tmp_path)])) == [str(tmp_path / "a.txt")]
 
 
+@pytest.mark.skipif(not os.path.isdir("/dev/fd"), reason="no /dev/fd")
+def test_pipe_named_on_the_command_line_with_a_huge_size_limit() -> None:
+    # '<(command)' with --max-file-size 10**30: read in chunks, not read(limit)
+    from textqa.sources import read_source
+
+    r, w = os.pipe()
+    try:
+        os.write(w, b"teh cat\n")
+        os.close(w)
+        got = read_source(f"/dev/fd/{r}", max_size=10**30)
+    finally:
+        os.close(r)
+    assert getattr(got, "text", None) == "teh cat\n"
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
 def test_endless_device_is_read_only_up_to_the_size_limit() -> None:
     # a device or pipe has no size to check before reading: the read itself is bounded (in a
