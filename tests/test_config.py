@@ -245,3 +245,11 @@ def test_the_threshold_table_matches_what_the_families_read() -> None:
         "near-duplicate-min-words": duplicate_files.MIN_WORDS,
     }
     assert {k: THRESHOLDS_BY_KEY[k].default for k in defaults} == defaults
+
+
+def test_config_of_a_missing_path_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nope"
+    assert main(["config", str(missing)]) == 2
+    assert capsys.readouterr().err == f"textqa: error: {missing}: no such file or directory\n"
