@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from textqa.rules import FAMILIES, RULES  # noqa: E402
+from textqa.rules import FAMILIES, RULES, THRESHOLDS  # noqa: E402
 
 TARGET = ROOT / "docs" / "rules.md"
 
@@ -50,6 +50,19 @@ def render() -> str:
                 f"| {r.scope} | {'safe fix' if r.fixable else ''} | {r.summary} |"
             )
         lines.append("")
+    lines += [
+        "## Thresholds",
+        "",
+        "The keys of the `thresholds` table in the configuration (`[tool.textqa.thresholds]` "
+        "in `pyproject.toml`); dashes and underscores are alike, and an unknown key is an "
+        "error naming the closest valid one.",
+        "",
+        "| key | rules | default | meaning |",
+        "|---|---|---|---|",
+    ]
+    for t in THRESHOLDS:
+        lines.append(f"| `{t.key}` | {', '.join(t.codes)} | {t.default:g} | {t.summary} |")
+    lines.append("")
     return "\n".join(lines)
 
 

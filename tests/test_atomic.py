@@ -136,3 +136,19 @@ def test_a_failed_rename_is_an_input_error_naming_the_file(
     with pytest.raises(InputError, match=r"c\.md: cannot be written \(Permission denied\)"):
         atomic.write_atomic(tmp_path / "c.md", b"new\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_is_an_input_error_and_the_original_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = tmp_path / "c.md"
+    p.write_bytes(b"old content\n")
+
+    def full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(InputError, match=r"c\.md: cannot be written \(No space left on device\)"):
+        atomic.write_atomic(p, b"new content\n")
+    assert p.read_bytes() == b"old content\n"
+    assert [x.name for x in tmp_path.iterdir()] == ["c.md"]

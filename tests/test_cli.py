@@ -218,3 +218,53 @@ def test_check_start_up_imports_nothing_heavy(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [["check", "{f}"], ["check", "--format", "json", "{f}"], ["rules"], ["normalize", "{f}"]],
+)
+def test_output_that_cannot_be_written_is_exit_2_one_line(tmp_path: Path, args: list[str]) -> None:
+    # '> out' on a full disk: exit 1 would read as "findings" although nothing was written
+    f = tmp_path / "a.md"
+    f.write_text("teh\n", "utf-8")
+    import subprocess
+    import sys
+
+    from .conftest import SRC
+
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "textqa", *(a.format(f=f) for a in args)],
+            stdout=full, stderr=subprocess.PIPE, check=False, timeout=120,
+            env={**os.environ, "PYTHONPATH": str(SRC)},
+        )
+    assert proc.returncode == 2
+    assert proc.stderr == b"textqa: error: No space left on device\n"
+
+
+def test_closed_standard_streams(tmp_path: Path) -> None:
+    # '<&-' and '>&-': Python's sys.stdin / sys.stdout are None; read nothing, write nowhere
+    import subprocess
+    import sys
+
+    from .conftest import SRC
+
+    f = tmp_path / "a.md"
+    f.write_text("teh\n", "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+
+    def run(args: list[str], fd: int) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            [sys.executable, "-m", "textqa", *args], capture_output=fd != 1,
+            stdin=subprocess.DEVNULL if fd != 0 else None, preexec_fn=lambda: os.close(fd),
+            env=env, check=False, timeout=120,
+        )
+
+    for command in ("check", "normalize", "stats", "dedup", "boilerplate"):
+        proc = run([command, "-"], 0)
+        assert proc.returncode == 0, (command, proc.stderr)
+        assert b"Traceback" not in proc.stderr
+    assert run(["check", str(f)], 1).returncode == 1  # the findings still decide the exit code
+    assert run(["check", str(tmp_path / "missing")], 1).returncode == 2

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import textqa
 from textqa.cli import main
 from textqa.config import (
     ALIASES,
@@ -26,7 +27,8 @@ from .fake_family import fake_rules  # noqa: F401 -- fixture
 def test_every_settings_field_is_a_key_and_round_trips() -> None:
     s = Settings(
         select=("TQ1",), ignore=("TQ100",), words=("textqa",), max_file_size=5,
-        thresholds={"x": 0.5}, per_file_ignores=(("*.rst", ("TQ100",)),), exclude=("build",),
+        thresholds={"near_repeat_ratio": 0.5}, per_file_ignores=(("*.rst", ("TQ100",)),),
+        exclude=("build",),
         report_unused_ignores=True,
     )
     again = settings_from_mapping(settings_to_mapping(s))
@@ -50,6 +52,15 @@ def test_every_settings_field_is_a_key_and_round_trips() -> None:
         ({"select": ["TQ9x"]}, "unknown rule selector 'TQ9x'"),
         ({"per-file-ignores": {"*.md": ["nope"]}}, "unknown rule selector 'nope'"),
         ({"per-file-ignores": ["*.md"]}, "expected a table of glob = [rules]"),
+        (
+            {"thresholds": {"near_repeat_ration": 0.8}},
+            "unknown threshold 'thresholds.near_repeat_ration'; did you mean 'near_repeat_ratio'?",
+        ),
+        (
+            {"thresholds": {"near-duplicate-fil": 0.7}},
+            "did you mean 'near-duplicate-file'?",
+        ),
+        ({"thresholds": {"zzzzzz": 1}}, "valid keys: repeated_paragraph_min_words, "),
     ],
 )
 def test_bad_keys_and_values(values: dict[str, object], message: str) -> None:
@@ -178,13 +189,13 @@ def test_cli_uses_found_config_and_options_on_top(
 
 def test_config_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / ".textqa.toml").write_text(
-        "ignore = ['TQ100']\nwords = ['textqa']\n[thresholds]\n'a.b' = 0.25\n", "utf-8"
+        "ignore = ['TQ100']\nwords = ['textqa']\n[thresholds]\nnear_repeat_ratio = 0.25\n", "utf-8"
     )
     assert main(["config", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"# configuration file: {tmp_path / '.textqa.toml'}\n")
     assert 'ignore = ["TQ100"]\n' in out
-    assert 'thresholds = {"a.b" = 0.25}\n' in out
+    assert 'thresholds = {"near_repeat_ratio" = 0.25}\n' in out
     assert out.rstrip().endswith("# enabled rules: (none)") or "# enabled rules:" in out
     assert main(["config", "--format", "json", str(tmp_path)]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -201,3 +212,44 @@ def test_every_key_is_documented() -> None:
     page = (ROOT / "docs" / "configuration.md").read_text("utf-8")
     for key in [*config_keys(), *ALIASES]:
         assert f"`{key}`" in page, f"configuration key {key!r} is not in docs/configuration.md"
+
+
+def test_threshold_keys_take_dashes_or_underscores() -> None:
+    s = settings_from_mapping(
+        {"thresholds": {"near-repeat-ratio": 0.95, "near_duplicate_file": 0.7}}
+    )
+    assert s.thresholds == {"near_repeat_ratio": 0.95, "near-duplicate-file": 0.7}
+
+
+def test_the_threshold_table_matches_what_the_families_read() -> None:
+    """Every key a rule family reads is in `textqa.rules.THRESHOLDS`, with the family's default."""
+    import re
+
+    from textqa import duplicate_files, repetition
+    from textqa.rules import THRESHOLDS, THRESHOLDS_BY_KEY
+
+    src = Path(textqa.__file__).parent
+    read = set()
+    for module in ("repetition.py", "duplicate_files.py"):
+        code = (src / module).read_text("utf-8")
+        read |= set(re.findall(r"threshold(?:_int)?\(\s*(?:ctx,\s*)?\"([^\"]+)\"", code))
+    assert read == {t.key for t in THRESHOLDS}
+    defaults = {
+        "repeated_paragraph_min_words": repetition.DEFAULT_REPEATED_PARAGRAPH_MIN_WORDS,
+        "near_repeat_ratio": repetition.DEFAULT_NEAR_REPEAT_RATIO,
+        "near_repeat_min_words": repetition.DEFAULT_NEAR_REPEAT_MIN_WORDS,
+        "repeated_line_min_words": repetition.DEFAULT_REPEATED_LINE_MIN_WORDS,
+        "boilerplate_min_docs": repetition.DEFAULT_BOILERPLATE_MIN_DOCS,
+        "boilerplate_min_words": repetition.DEFAULT_BOILERPLATE_MIN_WORDS,
+        "near-duplicate-file": duplicate_files.DEFAULT_THRESHOLD,
+        "near-duplicate-min-words": duplicate_files.MIN_WORDS,
+    }
+    assert {k: THRESHOLDS_BY_KEY[k].default for k in defaults} == defaults
+
+
+def test_config_of_a_missing_path_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nope"
+    assert main(["config", str(missing)]) == 2
+    assert capsys.readouterr().err == f"textqa: error: {missing}: no such file or directory\n"

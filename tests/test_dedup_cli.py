@@ -124,6 +124,48 @@ def test_bad_records_skipped_with_warnings(tmp_path: Path, capsys) -> None:  # t
     assert cluster["members"] == [2, f"{path}:10"]
 
 
+def test_a_folder_that_cannot_be_listed_is_a_bad_record(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    import os
+
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "b.txt").write_text(DOCS[0], "utf-8")
+    (tmp_path / "a.txt").write_text(DOCS[0], "utf-8")
+    real = os.scandir
+    locked = str(tmp_path / "locked")
+
+    def scandir(path: str = ".") -> object:  # root ignores chmod 000: refuse here instead
+        if os.fspath(path) == locked:
+            raise PermissionError(13, "Permission denied", locked)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert main(["dedup", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"textqa: error: {locked}: cannot be read (Permission denied); "
+        "use --on-error skip to skip such records\n"
+    )
+    assert main(["dedup", "--on-error", "skip", str(tmp_path)]) == 0
+    assert f"{locked}: cannot be read (Permission denied): skipped" in capsys.readouterr().err
+
+
+def test_output_that_is_an_input_is_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    rows = [{"id": "a", "text": DOCS[0]}, {"id": "b", "text": DOCS[0]}]
+    path = _jsonl(tmp_path / "c.jsonl", rows)
+    before = path.read_bytes()
+    for output in (str(path), str(tmp_path / "." / "c.jsonl")):
+        assert main(["dedup", str(path), "--output", output]) == 2
+        assert capsys.readouterr().err == (
+            f"textqa: error: --output {output}: is also an input (not overwritten); name another\n"
+        )
+    assert main(["dedup", str(tmp_path), "--output", str(path)]) == 2  # inside an input folder
+    capsys.readouterr()
+    assert path.read_bytes() == before
+    # a new file in the input folder is fine (it did not exist when the inputs were read)
+    assert main(["dedup", str(tmp_path), "--output", str(tmp_path / "clusters.jsonl")]) == 1
+
+
 def test_jsonl_saved_with_a_byte_order_mark(tmp_path: Path) -> None:
     rows = [{"id": "a", "text": DOCS[0]}, {"id": "b", "text": DOCS[0]}]
     path = tmp_path / "bom.jsonl"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -181,3 +182,74 @@ def test_real_rules_fix_twice_equals_once(text: str, path: str) -> None:
     assert not [f for f in once.remaining if f.fix is not None and f.fix.safe]
     if "\r\n" in text:
         assert "\n" not in once.text.replace("\r\n", "")  # line endings kept
+
+
+def _oracle_accepts(text: str, findings: Sequence[Finding]) -> list[Finding]:
+    """Which fixes one pass applies, the slow obvious way: every edit of a fix against every
+    edit already accepted (quadratic)."""
+
+    def clash(a: Edit, b: Edit) -> bool:
+        same = a.span.start == b.span.start
+        return same or (a.span.start < b.span.end and b.span.start < a.span.end)
+
+    order = sorted(
+        findings,
+        key=lambda f: (min(e.span.start for e in f.fix.edits), f.sort_key, f.message),  # type: ignore[union-attr]
+    )
+    accepted: list[Edit] = []
+    done: list[list[Edit]] = []
+    out: list[Finding] = []
+    for f in order:
+        edits = sorted(f.fix.edits, key=lambda e: (e.span.start, e.span.end))  # type: ignore[union-attr]
+        if edits in done:  # the same fix twice is applied once, and both count
+            out.append(f)
+            continue
+        own = any(clash(a, b) for a, b in itertools.pairwise(edits))
+        if own or any(e.span.end > len(text) for e in edits):
+            continue
+        if any(clash(a, e) for e in edits for a in accepted):
+            continue
+        accepted.extend(edits)
+        done.append(edits)
+        out.append(f)
+    return out
+
+
+@st.composite
+def overlapping_fixes(draw: st.DrawFn) -> tuple[str, list[Finding]]:
+    text = draw(st.text(alphabet="ab \n", min_size=1, max_size=30))
+    doc = parse(text)
+    findings = []
+    for n in range(draw(st.integers(0, 12))):
+        spans = draw(st.lists(st.tuples(st.integers(0, len(text)), st.integers(0, 3)),
+                              min_size=1, max_size=3))
+        edits = tuple(Edit(Span(s, min(len(text), s + w)), draw(st.sampled_from(["", "x"])))
+                      for s, w in spans)
+        start = min(e.span.start for e in edits)
+        findings.append(make_finding(doc, "TQ100", start, start, f"fix {n}", fix=Fix(edits)))
+    return text, findings
+
+
+@given(overlapping_fixes())
+def test_one_pass_accepts_the_fixes_the_quadratic_oracle_accepts(
+    case: tuple[str, list[Finding]],
+) -> None:
+    text, findings = case
+    got = apply_fixes(text, findings)
+    want = _oracle_accepts(text, findings)
+    assert [f.message for f in got.applied] == [f.message for f in want]
+
+
+def test_a_hundred_thousand_fixes_in_one_pass_are_not_quadratic() -> None:
+    import time
+
+    text = "teh " * 100_000
+    doc = parse(text)
+    findings = [
+        make_finding(doc, "TQ100", i, i + 3, "typo", fix=Fix((Edit(Span(i, i + 3), "the"),)))
+        for i in range(0, len(text), 4)
+    ]
+    started = time.perf_counter()
+    out = apply_fixes(text, findings)
+    assert out.text == "the " * 100_000
+    assert time.perf_counter() - started < 20  # quadratic: ~5e9 comparisons, many minutes

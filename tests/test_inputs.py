@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import resource
 import shutil
@@ -10,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from textqa.cli import main
 from textqa.globs import PathMatcher
@@ -24,6 +27,19 @@ def _tree(root: Path, files: dict[str, str]) -> None:
         p = root / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(text, "utf-8")
+
+
+@given(
+    st.text("ab-![]*?^\\", max_size=8),
+    st.text("ab.-!^[]\\&|~", min_size=1, max_size=6).filter(lambda n: n != "."),
+)
+@example("[!]", "a")  # a "[" that opens no class
+@example("[b-a]", "a")  # an empty range
+@example("[[]", "[")
+def test_glob_names_match_as_fnmatch_reads_them(pattern: str, name: str) -> None:
+    # classes, negation, "]" first, empty ranges, unterminated "[": as fnmatch (the oracle);
+    # never an exception from the regular expression behind the glob
+    assert PathMatcher([pattern]).matches(name) == fnmatch.fnmatchcase(name, pattern)
 
 
 def test_exclude_globs(tmp_path: Path) -> None:
@@ -145,6 +161,27 @@ def test_api_takes_one_path_and_comma_separated_selectors_as_strings(tmp_path: P
     assert [f.code for f in textqa.check(text, select="spelling", ignore="TQ401")] == ["TQ404"]
 
 
+def test_a_folder_that_cannot_be_listed_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # chmod 000 does not stop root, so the refusal is simulated where the walk lists folders
+    _tree(tmp_path, {"a.txt": "teh\n", "locked/b.txt": "teh\n"})
+    real = os.scandir
+    locked = str(tmp_path / "locked")
+
+    def scandir(path: str = ".") -> object:
+        if os.fspath(path) == locked:
+            raise PermissionError(13, "Permission denied", locked)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert main(["check", str(tmp_path)]) == 1
+    out = capsys.readouterr()
+    assert out.out.startswith(f"{tmp_path / 'a.txt'}:1:1: TQ401 misspelling")
+    assert out.out.count("\n") == 1
+    assert out.err == f"textqa: warning: {locked}: skipped: cannot be read (Permission denied)\n"
+
+
 def test_a_file_named_twice_is_checked_once(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -186,6 +223,21 @@ def test_pipes_met_while_walking_are_skipped_not_read(tmp_path: Path) -> None:
         "(a pipe, socket or device)\n"
     )
     assert list(iter_files([str(tmp_path)])) == [str(tmp_path / "a.txt")]
+
+
+@pytest.mark.skipif(not os.path.isdir("/dev/fd"), reason="no /dev/fd")
+def test_pipe_named_on_the_command_line_with_a_huge_size_limit() -> None:
+    # '<(command)' with --max-file-size 10**30: read in chunks, not read(limit)
+    from textqa.sources import read_source
+
+    r, w = os.pipe()
+    try:
+        os.write(w, b"teh cat\n")
+        os.close(w)
+        got = read_source(f"/dev/fd/{r}", max_size=10**30)
+    finally:
+        os.close(r)
+    assert getattr(got, "text", None) == "teh cat\n"
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")

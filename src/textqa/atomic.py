@@ -92,10 +92,15 @@ def write_atomic(
             f"{name}: cannot create a temporary file in {directory} ({exc.strerror or exc})"
         ) from None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:  # a full disk, a quota, an I/O error: the original is untouched
+            raise InputError(
+                f"{name}: cannot be written ({exc.strerror or exc}); not modified"
+            ) from exc
         if exists:
             st = os.stat(target)
             os.chmod(tmp, stat.S_IMODE(st.st_mode))

@@ -8,7 +8,9 @@ Each command lives in :mod:`textqa.commands` as a module with ``add_parser`` and
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -81,13 +83,26 @@ def _tolerant_stdout() -> None:
         reconfigure(errors="backslashreplace")
 
 
+def _open_closed_streams() -> None:
+    """A standard stream closed by the caller (``<&-``, ``>&-``) is None in Python: read
+    nothing from it, write nowhere, rather than fail with AttributeError."""
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 -- for the whole run
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (the library never exits)."""
+    _open_closed_streams()
     _tolerant_stdout()
     parser = build_parser(only=_command_of(sys.argv[1:] if argv is None else argv))
     try:
         args = parser.parse_args(argv)
-        return int(args._run(args))
+        code = int(args._run(args))
+        sys.stdout.flush()  # output that cannot be written is an error now, not at exit
+        return code
     except TextQAError as exc:
         print(f"textqa: error: {exc}", file=sys.stderr)
         return 2
@@ -96,5 +111,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # the reader went away (``textqa check . | head``): not an error worth a traceback
+        _drop_stdout()
         sys.stderr.close()
         return 1
+    except OSError as exc:
+        return _os_error(exc)
+
+
+def _drop_stdout() -> None:
+    """Point standard output at the null device, so that the interpreter's flush at exit does
+    not fail again on what is still buffered (the recipe of Python's ``signal`` docs)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _os_error(exc: OSError) -> int:
+    """One line for an operating-system error no command turned into a `TextQAError`, above
+    all output that cannot be written (``> file`` on a full disk): exit 2, as for any error
+    (not 1, which would read as "findings")."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        _drop_stdout()
+    where = f"{exc.filename}: " if exc.filename else ""
+    print(f"textqa: error: {where}{exc.strerror or exc}", file=sys.stderr)
+    return 2

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from textqa.errors import ConfigError
-from textqa.rules import resolve_selection
+from textqa.rules import THRESHOLDS, resolve_selection, threshold_key
 
 __all__ = [
     "ALIASES",
@@ -342,6 +342,8 @@ def settings_from_mapping(
             converted = _convert(canon, value, hints[name])
         except ConfigError as exc:
             raise ConfigError(f"{where}{exc}") from None
+        if name == "thresholds":
+            converted = _threshold_keys(converted, where)
         if name in kwargs and isinstance(kwargs[name], tuple):
             converted = kwargs[name] + converted  # an alias adds to its key (extend-ignore)
         kwargs[name] = converted
@@ -359,6 +361,29 @@ def settings_from_mapping(
     except ValueError as exc:
         raise ConfigError(f"{where}{exc}") from None
     return settings
+
+
+def _threshold_keys(values: dict[str, float], where: str) -> dict[str, float]:
+    """``values`` under the keys the rule families read (`textqa.rules.THRESHOLDS`; dashes and
+    underscores alike); an unknown key is a `ConfigError` naming the closest valid one."""
+    out: dict[str, float] = {}
+    for key, value in values.items():
+        canon = threshold_key(key)
+        if canon is None:
+            import difflib  # noqa: PLC0415 -- only for the error message
+
+            valid = [t.key for t in THRESHOLDS]
+            close = difflib.get_close_matches(
+                key.replace("-", "_"), [v.replace("-", "_") for v in valid], n=1, cutoff=0.6
+            )
+            hint = (
+                f"; did you mean {threshold_key(close[0])!r}?"
+                if close
+                else f"; valid keys: {', '.join(valid)}"
+            )
+            raise ConfigError(f"{where}unknown threshold 'thresholds.{key}'{hint}")
+        out[canon] = value
+    return out
 
 
 def settings_to_mapping(settings: Settings) -> dict[str, Any]:

@@ -20,6 +20,7 @@ a fixed text changes nothing: ``fix_text(fix_text(t)) == fix_text(t)``.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -60,6 +61,38 @@ def _conflicts(a: Edit, b: Edit) -> bool:
     if a.span.start == b.span.start:
         return True
     return a.span.start < b.span.end and b.span.start < a.span.end
+
+
+class _EditSet:
+    """Edits that do not conflict with each other, sorted by start, and whether a new edit
+    conflicts with one of them in O(log n) (a text with 100,000 fixes is not quadratic).
+
+    The edits being disjoint, their ends grow with their starts: the last edit starting
+    before a span's end is the only one that can overlap it.
+
+    >>> from textqa.model import Span
+    >>> s = _EditSet()
+    >>> s.add(Edit(Span(2, 4), "x"))
+    >>> [s.conflicts(Edit(Span(a, b), "")) for a, b in [(0, 2), (3, 3), (2, 2), (4, 6), (0, 9)]]
+    [False, True, True, False, True]
+    """
+
+    def __init__(self) -> None:
+        self.edits: list[Edit] = []
+        self._starts: list[int] = []
+
+    def conflicts(self, edit: Edit) -> bool:
+        start, end = edit.span.start, edit.span.end
+        i = bisect.bisect_left(self._starts, start)
+        if i < len(self._starts) and self._starts[i] == start:
+            return True  # both start at one point (one may be an insertion)
+        j = bisect.bisect_left(self._starts, end) - 1  # the last edit starting before ``end``
+        return j >= 0 and _conflicts(self.edits[j], edit)
+
+    def add(self, edit: Edit) -> None:
+        i = bisect.bisect_right(self._starts, edit.span.start)
+        self._starts.insert(i, edit.span.start)
+        self.edits.insert(i, edit)
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
@@ -131,7 +164,7 @@ def apply_fixes(text: str, findings: Iterable[Finding], *, unsafe: bool = False)
         )
     )
     newline = dominant_newline(text)
-    accepted: list[Edit] = []
+    accepted = _EditSet()
     applied: list[Finding] = []
     conflicts: list[Finding] = []
     seen: set[tuple[Edit, ...]] = set()
@@ -143,14 +176,15 @@ def apply_fixes(text: str, findings: Iterable[Finding], *, unsafe: bool = False)
             continue
         inside = all(e.span.end <= len(text) for e in edits)
         self_ok = all(not _conflicts(a, b) for a, b in itertools.pairwise(edits))
-        clash = any(_conflicts(a, e) for e in edits for a in accepted)
+        clash = any(accepted.conflicts(e) for e in edits)
         if not inside or not self_ok or clash:
             conflicts.append(f)
             continue
         seen.add(edits)
-        accepted.extend(edits)
+        for e in edits:
+            accepted.add(e)
         applied.append(f)
-    new = apply_edits(text, [_with_newline(e, newline) for e in accepted])
+    new = apply_edits(text, [_with_newline(e, newline) for e in accepted.edits])
     return FixPass(new, tuple(applied), tuple(conflicts))
 
 

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 from collections.abc import Iterable
@@ -50,20 +51,34 @@ def glob_to_regex(pattern: str) -> str:
             out.append("[^/]")
             i += 1
         elif c == "[":
-            j = pattern.find("]", i + 2 if pattern[i + 1 : i + 2] in ("!", "]") else i + 1)
-            if j < 0:
+            # as fnmatch: a "!" first negates, a "]" first (after it) is a member
+            j = i + 1
+            if pattern.startswith("!", j):
+                j += 1
+            if pattern.startswith("]", j):
+                j += 1
+            j = pattern.find("]", j)
+            if j < 0:  # unterminated: a literal "["
                 out.append(re.escape(c))
                 i += 1
             else:
-                body = pattern[i + 1 : j]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append("[" + body.replace("\\", "\\\\") + "]")
+                out.append(_char_class(pattern[i + 1 : j]))
                 i = j + 1
         else:
             out.append(re.escape(c))
             i += 1
     return "".join(out)
+
+
+def _char_class(body: str) -> str:
+    """The regex of the glob class ``[body]``, exactly as `fnmatch` reads it (an empty range
+    such as ``z-a`` matches nothing).
+
+    >>> _char_class("!a-c"), _char_class("z-a")
+    ('[^a-c]', '(?!)')
+    """
+    regex = fnmatch.translate(f"[{body}]")  # "(?s:" + the class + ")\\Z"
+    return regex[len("(?s:") : -len(")\\Z")]
 
 
 def relative_posix(path: str, base: str) -> str:

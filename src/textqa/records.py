@@ -231,7 +231,9 @@ def iter_records(
         if not os.path.exists(item):
             raise InputError(f"{item}: no such file or directory")
         explicit = not os.path.isdir(item)
-        for path in iter_files([item]):
+        skipped: list[Skipped] = []
+        for path in iter_files([item], skipped=skipped):
+            yield from _unlisted(skipped)
             jsonl = input_format == "jsonl" or (input_format == "auto" and is_jsonl(path))
             if not jsonl:
                 yield from _text_file(path, max_size, explicit)
@@ -243,3 +245,13 @@ def iter_records(
                 continue
             with fh:
                 yield from iter_jsonl(fh, path, id_field=id_field, text_field=text_field)
+        yield from _unlisted(skipped)
+
+
+def _unlisted(skipped: list[Skipped]) -> Iterator[BadRecord]:
+    """The folders a walk could not list, as bad records (its other skips, links and pipes,
+    stay silent here); empties ``skipped``."""
+    for s in skipped:
+        if s.reason.startswith("cannot be read"):
+            yield BadRecord(s.path, None, s.reason)
+    skipped.clear()

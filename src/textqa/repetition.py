@@ -529,13 +529,30 @@ def check_document(doc: Document, ctx: Context) -> Iterable[Finding]:
         min_words = _threshold_int(
             ctx, "repeated_paragraph_min_words", DEFAULT_REPEATED_PARAGRAPH_MIN_WORDS
         )
-        for p, first in repeated_paragraphs(doc, min_words=min_words):
+        repeats = repeated_paragraphs(doc, min_words=min_words)
+        # Deleting a paragraph that opens a block (the next paragraph that stays is indented
+        # more) would hand its block to another paragraph and change what the block means: that
+        # deletion is left to a person (an unsafe fix). Decided from the last repeat back, so
+        # the paragraphs kept after the safe deletions are exactly the ones judged here, and
+        # fixing a fixed text changes nothing.
+        deleted: set[int] = set()
+        for p, _ in reversed(repeats):
+            nxt = p.index + 1
+            while nxt in deleted:
+                nxt += 1
+            if nxt >= len(doc.paragraphs) or paragraph_indent(
+                doc, doc.paragraphs[nxt]
+            ) <= paragraph_indent(doc, p):
+                deleted.add(p.index)
+        for p, first in repeats:
             repeated.append(p.span)  # its lines are not reported again by TQ203
             line = first.first_line
+            safe = p.index in deleted
             fix = Fix(
                 (remove_paragraph_edit(doc, p),),
-                safe=True,
-                description=f"remove the repeated paragraph (first copy at line {line})",
+                safe=safe,
+                description=f"remove the repeated paragraph (first copy at line {line})"
+                + ("" if safe else "; the indented block after it stays"),
             )
             out.append(
                 make_finding(

@@ -23,9 +23,13 @@ __all__ = [
     "RULES",
     "RULES_BY_CODE",
     "RULES_BY_NAME",
+    "THRESHOLDS",
+    "THRESHOLDS_BY_KEY",
     "Rule",
+    "Threshold",
     "make_finding",
     "resolve_selection",
+    "threshold_key",
 ]
 
 Family = Literal["unicode", "repetition", "near-duplicate", "spelling"]
@@ -148,6 +152,53 @@ RULES: tuple[Rule, ...] = tuple(
 )
 RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
 RULES_BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """A setting of the ``thresholds`` table (configuration key ``thresholds``): the key as the
+    rule family reads it, the rules it tunes, its default and what it means."""
+
+    key: str
+    codes: tuple[str, ...]
+    default: float
+    summary: str
+
+
+#: every key the ``thresholds`` table accepts (a test checks each default against its family)
+THRESHOLDS: tuple[Threshold, ...] = (
+    Threshold("repeated_paragraph_min_words", ("TQ201",), 5,
+              "paragraphs with fewer unmasked words are not compared"),
+    Threshold("near_repeat_ratio", ("TQ202",), 0.9,
+              "similarity (rapidfuzz ratio / 100) from which a paragraph is a near-repeat"),
+    Threshold("near_repeat_min_words", ("TQ202",), 8,
+              "paragraphs with fewer unmasked words are not compared"),
+    Threshold("repeated_line_min_words", ("TQ203",), 4,
+              "lines with fewer unmasked words are not compared"),
+    Threshold("boilerplate_min_docs", ("TQ204",), 3,
+              "files a paragraph must occur in (a value below 1 is a fraction of the files)"),
+    Threshold("boilerplate_min_words", ("TQ204",), 3,
+              "paragraphs with fewer unmasked words are not counted"),
+    Threshold("near-duplicate-file", ("TQ301",), 0.8,
+              "word 5-gram Jaccard similarity from which two files are near-duplicates"),
+    Threshold("near-duplicate-min-words", ("TQ301",), 20,
+              "files with fewer tokens are not compared"),
+)  # fmt: skip
+THRESHOLDS_BY_KEY: dict[str, Threshold] = {t.key: t for t in THRESHOLDS}
+
+
+def threshold_key(key: str) -> str | None:
+    """The registered spelling of a ``thresholds`` key written with dashes or underscores, or
+    None when there is no such threshold.
+
+    >>> threshold_key("near-repeat-ratio"), threshold_key("near_duplicate_file"), threshold_key("x")
+    ('near_repeat_ratio', 'near-duplicate-file', None)
+    """
+    want = key.replace("-", "_")
+    for t in THRESHOLDS:
+        if t.key.replace("-", "_") == want:
+            return t.key
+    return None
 
 
 def _match(selector: str) -> list[Rule]:

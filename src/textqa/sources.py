@@ -10,6 +10,7 @@ import shutil
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from textqa.errors import InputError
 from textqa.globs import PathMatcher, relative_posix
@@ -139,10 +140,15 @@ def iter_files(
         seen.add(key)
         return True
 
+    def unlistable(exc: OSError) -> None:  # a folder that cannot be listed is reported
+        if skipped is not None:
+            where = exc.filename if isinstance(exc.filename, str) else path
+            skipped.append(Skipped(where, f"cannot be read ({exc.strerror or exc})"))
+
     for path in paths:
         if os.path.isdir(path):
             tree = os.path.realpath(path)
-            for folder, dirs, files in os.walk(path):
+            for folder, dirs, files in os.walk(path, onerror=unlistable):
                 keep = []
                 for d in sorted(dirs):
                     full = os.path.join(folder, d)
@@ -203,6 +209,20 @@ _CHANGED = "changed while being read; not checked (run textqa again)"
 _restat = os.stat
 
 
+def _read_at_most(fh: BinaryIO, limit: int) -> bytes:
+    """Up to ``limit`` bytes of a pipe or device, in chunks: ``read(limit)`` would allocate
+    ``limit`` bytes at once (and fails for a limit above the largest index)."""
+    chunks: list[bytes] = []
+    total = 0
+    while total < limit:
+        chunk = fh.read(min(1 << 20, limit - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
 def read_source(path: str, *, max_size: int) -> SourceText | Skipped:
     """Read one file: a `SourceText`, or `Skipped` for binary, oversized or unreadable files,
     and for a regular file that changed while it was read (its size or modification time moved:
@@ -219,7 +239,7 @@ def read_source(path: str, *, max_size: int) -> SourceText | Skipped:
             # a regular file is read to its size (one byte more shows it growing); a pipe or
             # device has no size, so it is read only up to the limit
             regular = stat.S_ISREG(before.st_mode)
-            data = fh.read((before.st_size if regular else max_size) + 1)
+            data = fh.read(before.st_size + 1) if regular else _read_at_most(fh, max_size + 1)
             after = _restat(path)
     except IsADirectoryError:
         return Skipped(path, "is a directory")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from typing import Any
 
 from textqa.commands._common import add_config_option, load_settings
 from textqa.config import settings_to_mapping
+from textqa.errors import InputError
 
 __all__ = ["add_parser", "run", "to_toml"]
 
@@ -61,6 +63,9 @@ def to_toml(values: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    for path in args.paths:  # as for check: the configuration of a path that is not there
+        if path != "-" and not os.path.lexists(path):
+            raise InputError(f"{path}: no such file or directory")
     settings, config = load_settings(args, args.paths or ["."])
     values = settings_to_mapping(settings)
     enabled = sorted(settings.enabled)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -171,6 +172,20 @@ def _ignore(_: BadRecord) -> None:
     return None
 
 
+def _is_an_input(output: str, inputs: list[str]) -> bool:
+    """True when ``output`` is one of the input files, or an existing file in an input folder
+    (read as an input, then overwritten)."""
+    target = os.path.realpath(output)
+    exists = os.path.isfile(target)
+    for item in inputs:
+        if item == "-":
+            continue
+        real = os.path.realpath(item)
+        if target == real or (exists and target.startswith(os.path.join(real, ""))):
+            return True
+    return False
+
+
 def run(args: argparse.Namespace) -> int:
     from textqa.dedup import Deduplicator  # noqa: PLC0415 -- numpy only for this command
     from textqa.minhash import DEFAULT_BATCH_BYTES, SignatureSpec  # noqa: PLC0415
@@ -179,6 +194,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("give both --bands and --rows, or neither")
     if "-" in args.inputs and len(args.inputs) > 1:
         raise UsageError("'-' (standard input) cannot be mixed with other inputs")
+    if args.output and _is_an_input(args.output, args.inputs):
+        raise UsageError(
+            f"--output {args.output}: is also an input (not overwritten); name another"
+        )
     spec = SignatureSpec(
         scheme=args.scheme,
         num_perm=args.num_perm,
