@@ -47,6 +47,10 @@ def test_bad_dask_arguments(tmp_path: Path) -> None:
     r = run_cli("dedup", str(tmp_path / "*.parquet"), "--dask", "local:1")
     assert r.returncode == 2
     assert b"no file matches this pattern" in r.stderr
+    r = run_cli("dedup", str(tmp_path / "a.jsonl"), "--dask", "bogus")
+    assert r.returncode == 2
+    assert r.stderr.startswith(b"textqa: error: --dask 'bogus' is not a scheduler address (")
+    assert r.stderr.count(b"\n") == 1
 
 
 def test_dask_is_imported_only_when_used() -> None:

@@ -55,6 +55,11 @@ def connect(
         return
     try:
         client = distributed.Client(where, timeout="30s")
+    except ValueError as exc:  # distributed cannot parse it: "missing port number" ...
+        raise UsageError(
+            f"--dask {where!r} is not a scheduler address ({exc}); use tcp://host:8786 or "
+            "local[:N]"
+        ) from None
     except OSError as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {where} ({exc})") from None
     with client:
