@@ -26,6 +26,7 @@ from benchmarks.harness import (
     compare,
     python_env,
 )
+from benchmarks.suites._inside import parse_vs_rules
 
 NAME = "hook"
 TITLE = "Pre-commit hook: whole-process wall time on a docs tree"
@@ -170,25 +171,8 @@ def run(ctx: Context) -> dict[str, Any]:
 def _inside(ctx: Context, files: list[str]) -> list[list[str]]:
     """Where one process spends its time on ``files``: parsing (which every rule family reads:
     the masks decide what is prose) against the default rules on the parsed documents."""
-    import textqa
-
     texts = [(f, Path(f).read_text("utf-8")) for f in files]
-    nbytes = sum(len(t.encode("utf-8")) for _, t in texts)
-    docs = [textqa.parse(t, name) for name, t in texts]
-    split = compare(
-        "inside textqa check: parsing vs the default rules, in-process",
-        {
-            "parse (shared by all rules)": lambda: [textqa.parse(t, name) for name, t in texts],
-            "default rules on parsed documents": lambda: textqa.check_documents(docs),
-        },
-        repeat=ctx.pick(1, 3),
-        warmup=ctx.warmup,
-        work={"files": len(files), "bytes": nbytes},
-    )
-    return [
-        [stage, f"{t.median:.3f}", f"{nbytes / 1e6 / t.median:.1f}"]
-        for stage, t in split.timings.items()
-    ]
+    return parse_vs_rules(ctx, texts, None, "the default rules")
 
 
 _SMALL_DOC = (

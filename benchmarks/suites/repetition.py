@@ -42,6 +42,7 @@ from benchmarks.harness import (
     python_env,
     venv_peer,
 )
+from benchmarks.suites._inside import parse_vs_rules
 
 NAME = "repetition"
 TITLE = "Repetition: Gopher metrics vs datatrove, check vs codespell, boilerplate quality"
@@ -198,26 +199,8 @@ def _check_part(ctx: Context, out: dict[str, Any]) -> None:
     out["timings"].append(cmp.to_dict())
 
     # where the time goes: parsing (shared by every rule family) vs the repetition rules
-    import textqa
-
     texts = [(str(p), p.read_text("utf-8")) for p in paths]
-    docs = [textqa.parse(t, name) for name, t in texts]
-    split = compare(
-        "inside textqa check: parsing vs the repetition rules, in-process",
-        {
-            "parse (shared by all rules)": lambda: [textqa.parse(t, name) for name, t in texts],
-            "repetition rules on parsed documents": lambda: textqa.check_documents(
-                docs, select=["repetition"]
-            ),
-        },
-        repeat=ctx.pick(2, 3),
-        warmup=ctx.warmup,
-        work={"files": len(paths), "bytes": nbytes},
-    )
-    rows = [
-        [stage, f"{t.median:.3f}", f"{nbytes / 1e6 / t.median:.1f}"]
-        for stage, t in split.timings.items()
-    ]
+    rows = parse_vs_rules(ctx, texts, ["repetition"], "the repetition rules")
     out["tables"].append({
         "name": "Inside textqa check --select repetition (in-process, same tree, median of "
         "interleaved rounds)",
