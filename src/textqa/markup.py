@@ -187,9 +187,17 @@ def line_spans(text: str) -> list[tuple[int, int, int]]:
     return out
 
 
-def _indent(line: str) -> int:
-    expanded = line.expandtabs(4)
-    return len(expanded) - len(expanded.lstrip())
+def indent_width(line: str) -> int:
+    """The width of the line's leading whitespace, tabs expanded to multiples of 4.
+
+    >>> indent_width("   x"), indent_width("\\t x"), indent_width(" \\tx")
+    (3, 5, 4)
+    """
+    n = len(line) - len(line.lstrip())
+    if "\t" not in line[:n]:
+        return n
+    expanded = line[:n].expandtabs(4)
+    return len(expanded)
 
 
 # -- Markdown -----------------------------------------------------------------------------
@@ -241,13 +249,13 @@ def _markdown(text: str, lines: list[tuple[int, int, int]], out: list[tuple[int,
             prev_blank = False
             continue
         blank = not line.strip()
-        if not blank and prev_blank and _indent(line) >= 4 and not in_list:
+        if not blank and prev_blank and indent_width(line) >= 4 and not in_list:
             j = i
             last = i
             while j < nlines:
                 t = text[lines[j][0] : lines[j][1]]
                 if t.strip():
-                    if _indent(t) < 4:
+                    if indent_width(t) < 4:
                         break
                     last = j
                 j += 1
@@ -255,7 +263,7 @@ def _markdown(text: str, lines: list[tuple[int, int, int]], out: list[tuple[int,
             i = last + 1
             prev_blank = False
             continue
-        if not blank and _indent(line) < 4:
+        if not blank and indent_width(line) < 4:
             in_list = bool(list_match(line)) or (in_list and not prev_blank)
         prev_blank = blank
         i += 1
@@ -467,7 +475,7 @@ def _rst_by_opener(
             forced = (i, False)
             continue
         if _EXPLICIT_RE.match(line) and not _FOOTNOTE_RE.match(line):
-            last = block_end(c, _indent(line))
+            last = block_end(c, indent_width(line))
             out.append((s, ends[last]))
             i = last + 1
             forced = (i, False)
@@ -480,10 +488,10 @@ def _rst_by_opener(
             forced = (i, False)
             continue
         if not blank[c] and line.rstrip().endswith("::"):
-            base = _indent(line)
+            base = indent_width(line)
             k = bisect.bisect_right(filled, c)
             j = filled[k] if k < len(filled) else nlines
-            if j < nlines and j > c + 1 and _indent(text[starts[j] : ends[j]]) > base:
+            if j < nlines and j > c + 1 and indent_width(text[starts[j] : ends[j]]) > base:
                 last = block_end(j - 1, base)
                 out.append((starts[j], ends[last]))
                 i = last + 1
@@ -502,7 +510,7 @@ def _rst_by_line(text: str, lines: list[tuple[int, int, int]], out: list[tuple[i
         while j < nlines:
             t = text[lines[j][0] : lines[j][1]]
             if t.strip():
-                if _indent(t) <= base:
+                if indent_width(t) <= base:
                     break
                 last = j
             j += 1
@@ -542,7 +550,7 @@ def _rst_by_line(text: str, lines: list[tuple[int, int, int]], out: list[tuple[i
             continue
         if _EXPLICIT_RE.match(line) and not _FOOTNOTE_RE.match(line):
             # comment, hyperlink target or substitution: mask with its indented block
-            last = block_end(i, _indent(line))
+            last = block_end(i, indent_width(line))
             out.append((s, lines[last][1]))
             i = last + 1
             prev_blank = False
@@ -557,11 +565,11 @@ def _rst_by_line(text: str, lines: list[tuple[int, int, int]], out: list[tuple[i
             continue
         if not blank and line.rstrip().endswith("::"):
             # literal block: the next indented block after a blank line
-            base = _indent(line)
+            base = indent_width(line)
             j = i + 1
             while j < nlines and not text[lines[j][0] : lines[j][1]].strip():
                 j += 1
-            if j < nlines and j > i + 1 and _indent(text[lines[j][0] : lines[j][1]]) > base:
+            if j < nlines and j > i + 1 and indent_width(text[lines[j][0] : lines[j][1]]) > base:
                 last = block_end(j - 1, base)
                 out.append((lines[j][0], lines[last][1]))
                 i = last + 1

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textqa.errors import ConfigError
+from textqa.markup import indent_width
 from textqa.model import Document, Edit, Finding, Fix, Paragraph, Position, Related, Span
 from textqa.rules import RULES_BY_CODE, make_finding
 
@@ -212,10 +213,7 @@ def paragraph_indent(doc: Document, paragraph: Paragraph) -> int:
     >>> [paragraph_indent(doc, p) for p in doc.paragraphs]
     [0, 3, 4]
     """
-    line = _first_line(doc, paragraph)
-    if "\t" in line:
-        line = line.expandtabs(4)
-    return len(line) - len(line.lstrip())
+    return indent_width(_first_line(doc, paragraph))
 
 
 def paragraph_scopes(doc: Document) -> list[tuple[int, int]]:
@@ -242,17 +240,14 @@ def paragraph_scopes(doc: Document) -> list[tuple[int, int]]:
     scopes: list[tuple[int, int]] = []
     stack: list[tuple[int, int, bool]] = []  # (indent, index, opens a block); indents rising
     structural = doc.kind == "rst"
-    text, lines = doc.text, doc.lines
     match_item = _LIST_ITEM_RE.match
     section = 0
     for p in doc.paragraphs:
         if is_section_boundary(doc, p):
             section += 1
-        line = text[p.start : lines[p.first_line - 1].end]
+        line = _first_line(doc, p)
         first = line.lstrip()
-        indent = len(line) - len(first)
-        if indent and "\t" in line[:indent]:
-            indent = paragraph_indent(doc, p)
+        indent = indent_width(line)
         while stack and stack[-1][0] >= indent:
             stack.pop()
         scopes.append((section, stack[-1][1] if stack and stack[-1][2] else -1))
