@@ -331,12 +331,8 @@ def settings_from_mapping(
     for key, value in values.items():
         canon = _canonical(key)
         if canon is None:
-            import difflib  # noqa: PLC0415 -- only for the error message
-
             valid = config_keys() + list(ALIASES)
-            close = difflib.get_close_matches(key.replace("_", "-"), valid, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; valid keys: {', '.join(valid)}"
-            raise ConfigError(f"{where}unknown key {key!r}{hint}")
+            raise _unknown(f"{where}unknown key {key!r}", key, valid)
         name = canon.replace("-", "_")
         try:
             converted = _convert(canon, value, hints[name])
@@ -363,6 +359,18 @@ def settings_from_mapping(
     return settings
 
 
+def _unknown(message: str, key: str, valid: list[str]) -> ConfigError:
+    """``message`` with the valid key closest to ``key`` (dashes and underscores alike), or
+    the list of valid keys when none is close."""
+    import difflib  # noqa: PLC0415 -- only for the error message
+
+    by_dashed = {v.replace("_", "-"): v for v in valid}
+    close = difflib.get_close_matches(key.replace("_", "-"), list(by_dashed), n=1, cutoff=0.6)
+    if close:
+        return ConfigError(f"{message}; did you mean {by_dashed[close[0]]!r}?")
+    return ConfigError(f"{message}; valid keys: {', '.join(valid)}")
+
+
 def _threshold_keys(values: dict[str, float], where: str) -> dict[str, float]:
     """``values`` under the keys the rule families read (`textqa.rules.THRESHOLDS`; dashes and
     underscores alike); an unknown key is a `ConfigError` naming the closest valid one."""
@@ -370,18 +378,8 @@ def _threshold_keys(values: dict[str, float], where: str) -> dict[str, float]:
     for key, value in values.items():
         canon = threshold_key(key)
         if canon is None:
-            import difflib  # noqa: PLC0415 -- only for the error message
-
             valid = [t.key for t in THRESHOLDS]
-            close = difflib.get_close_matches(
-                key.replace("-", "_"), [v.replace("-", "_") for v in valid], n=1, cutoff=0.6
-            )
-            hint = (
-                f"; did you mean {threshold_key(close[0])!r}?"
-                if close
-                else f"; valid keys: {', '.join(valid)}"
-            )
-            raise ConfigError(f"{where}unknown threshold 'thresholds.{key}'{hint}")
+            raise _unknown(f"{where}unknown threshold 'thresholds.{key}'", key, valid)
         out[canon] = value
     return out
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from textqa.errors import ConfigError
 from textqa.model import Document, FileKind, Finding, Related
+from textqa.rules import THRESHOLDS_BY_KEY
 
 if TYPE_CHECKING:
     from textqa.check import Context
@@ -19,10 +20,11 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_THRESHOLD", "MIN_WORDS", "corpus_checker"]
 
-#: the default Jaccard threshold of near-duplicates (TQ301 and `textqa.dedup`)
-DEFAULT_THRESHOLD = 0.8
+#: the default Jaccard threshold of near-duplicates (TQ301 and `textqa.dedup`; the threshold
+#: table, `textqa.rules.THRESHOLDS`, holds it)
+DEFAULT_THRESHOLD = THRESHOLDS_BY_KEY["near-duplicate-file"].default
 #: documents with fewer words than this are not compared by TQ301 (tiny files match too easily)
-MIN_WORDS = 20
+MIN_WORDS = int(THRESHOLDS_BY_KEY["near-duplicate-min-words"].default)
 
 
 class _CorpusChecker:

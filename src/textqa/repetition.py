@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from textqa.errors import ConfigError
 from textqa.markup import indent_width
 from textqa.model import Document, Edit, Finding, Fix, Paragraph, Position, Related, Span
-from textqa.rules import RULES_BY_CODE, make_finding
+from textqa.rules import RULES_BY_CODE, THRESHOLDS_BY_KEY, make_finding
 
 if TYPE_CHECKING:
     from textqa.check import Context
@@ -65,20 +65,24 @@ __all__ = [
     "repetition_key",
 ]
 
+# The defaults come from the threshold table (`textqa.rules.THRESHOLDS`), where the settings
+# that override them are documented.
 #: TQ201 ignores paragraphs with fewer unmasked words (short headings such as "Examples" or
 #: "See also" legitimately repeat); setting ``repeated_paragraph_min_words``
-DEFAULT_REPEATED_PARAGRAPH_MIN_WORDS = 5
+DEFAULT_REPEATED_PARAGRAPH_MIN_WORDS = int(
+    THRESHOLDS_BY_KEY["repeated_paragraph_min_words"].default
+)
 #: TQ202 compares paragraphs of at least this many unmasked words; ``near_repeat_min_words``
-DEFAULT_NEAR_REPEAT_MIN_WORDS = 8
+DEFAULT_NEAR_REPEAT_MIN_WORDS = int(THRESHOLDS_BY_KEY["near_repeat_min_words"].default)
 #: TQ202 similarity threshold (rapidfuzz ``ratio`` / 100); ``near_repeat_ratio``
-DEFAULT_NEAR_REPEAT_RATIO = 0.9
+DEFAULT_NEAR_REPEAT_RATIO = THRESHOLDS_BY_KEY["near_repeat_ratio"].default
 #: TQ203 ignores lines with fewer unmasked words; ``repeated_line_min_words``
-DEFAULT_REPEATED_LINE_MIN_WORDS = 4
+DEFAULT_REPEATED_LINE_MIN_WORDS = int(THRESHOLDS_BY_KEY["repeated_line_min_words"].default)
 #: TQ204: a paragraph in at least this many files is boilerplate (a value below 1 is a fraction
 #: of the files checked); ``boilerplate_min_docs``
-DEFAULT_BOILERPLATE_MIN_DOCS = 3.0
+DEFAULT_BOILERPLATE_MIN_DOCS = THRESHOLDS_BY_KEY["boilerplate_min_docs"].default
 #: TQ204 ignores paragraphs with fewer unmasked words; ``boilerplate_min_words``
-DEFAULT_BOILERPLATE_MIN_WORDS = 3
+DEFAULT_BOILERPLATE_MIN_WORDS = int(THRESHOLDS_BY_KEY["boilerplate_min_words"].default)
 
 
 def repetition_key(text: str) -> str:

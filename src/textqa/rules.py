@@ -165,7 +165,8 @@ class Threshold:
     summary: str
 
 
-#: every key the ``thresholds`` table accepts (a test checks each default against its family)
+#: every key the ``thresholds`` table accepts, with its default (the families read their
+#: defaults from here; a test checks that these are the keys they read)
 THRESHOLDS: tuple[Threshold, ...] = (
     Threshold("repeated_paragraph_min_words", ("TQ201",), 5,
               "paragraphs with fewer unmasked words are not compared"),
@@ -175,7 +176,7 @@ THRESHOLDS: tuple[Threshold, ...] = (
               "paragraphs with fewer unmasked words are not compared"),
     Threshold("repeated_line_min_words", ("TQ203",), 4,
               "lines with fewer unmasked words are not compared"),
-    Threshold("boilerplate_min_docs", ("TQ204",), 3,
+    Threshold("boilerplate_min_docs", ("TQ204",), 3.0,
               "files a paragraph must occur in (a value below 1 is a fraction of the files)"),
     Threshold("boilerplate_min_words", ("TQ204",), 3,
               "paragraphs with fewer unmasked words are not counted"),
@@ -187,6 +188,9 @@ THRESHOLDS: tuple[Threshold, ...] = (
 THRESHOLDS_BY_KEY: dict[str, Threshold] = {t.key: t for t in THRESHOLDS}
 
 
+_THRESHOLD_BY_FOLDED: dict[str, str] = {t.key.replace("-", "_"): t.key for t in THRESHOLDS}
+
+
 def threshold_key(key: str) -> str | None:
     """The registered spelling of a ``thresholds`` key written with dashes or underscores, or
     None when there is no such threshold.
@@ -194,11 +198,7 @@ def threshold_key(key: str) -> str | None:
     >>> threshold_key("near-repeat-ratio"), threshold_key("near_duplicate_file"), threshold_key("x")
     ('near_repeat_ratio', 'near-duplicate-file', None)
     """
-    want = key.replace("-", "_")
-    for t in THRESHOLDS:
-        if t.key.replace("-", "_") == want:
-            return t.key
-    return None
+    return _THRESHOLD_BY_FOLDED.get(key.replace("-", "_"))
 
 
 def _match(selector: str) -> list[Rule]:
